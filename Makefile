@@ -1,0 +1,58 @@
+# newsevents: `make run` and `make test` are all a new user needs.
+# Both create .venv from requirements.lock when it is missing or stale.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export AIRFLOW_HOME ?= $(CURDIR)/airflow_home
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export AIRFLOW__COSMOS__CACHE_DIR := $(CURDIR)/airflow_home/cosmos_cache
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export NEWSEVENTS_HOME := $(CURDIR)
+
+.PHONY: help venv run test lint format bench eval docs sql airflow clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "newsevents needs $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# An old pip silently skips lxml_html_clean, and trafilatura then fails to import.
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv from the lock file
+
+run: $(STAMP)  ## run the whole pipeline once on the bundled sample sources
+	$(BIN)/newsevents run
+
+test: $(STAMP)  ## run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -q tests
+
+lint: $(STAMP)  ## ruff, mypy and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd dbt_project && ../$(BIN)/sqlfluff lint models analyses tests
+
+format: $(STAMP)  ## apply ruff format and fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)  ## performance figures (printed, not asserted)
+	$(BIN)/python -m newsevents.bench
+
+eval: $(STAMP)  ## precision and recall against the gold set
+	$(BIN)/newsevents eval
+
+clean:  ## remove the venv, Airflow home and generated data
+	rm -rf $(VENV) airflow_home data/*.duckdb dbt_project/target dbt_project/logs
