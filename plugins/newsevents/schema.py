@@ -17,7 +17,8 @@ INGEST_DDL: tuple[str, ...] = (
     create table if not exists raw.articles (
         article_id varchar primary key,     -- stable hash of canonical_url (see urls.article_id)
         url varchar not null,               -- the first URL this article was reached by
-        canonical_url varchar not null,     -- courlan-normalised, tracking params stripped, rel=canonical honoured
+        -- courlan-normalised, tracking params stripped, rel=canonical honoured
+        canonical_url varchar not null,
         source_name varchar not null,       -- sources file name of the source that first yielded it
         domain varchar,                     -- host of canonical_url, without leading www.
         title varchar,
@@ -25,8 +26,8 @@ INGEST_DDL: tuple[str, ...] = (
         description varchar,
         site_name varchar,
         published_at timestamp,             -- UTC; null when unknown
-        language varchar,                   -- ISO 639-1 code from trafilatura/py3langid; null when unknown
-        text varchar not null,              -- clean main text, paragraphs separated by a single '\n'
+        language varchar,  -- ISO 639-1 code from trafilatura/py3langid; null when unknown
+        text varchar not null,  -- clean main text, paragraphs separated by a single '\\n'
         word_count integer not null,
         content_hash varchar not null,      -- sha256 of the whitespace-normalised text; unique
         fetched_at timestamp not null,      -- UTC
@@ -40,9 +41,9 @@ INGEST_DDL: tuple[str, ...] = (
         url varchar not null,               -- the URL as discovered
         final_url varchar,                  -- after redirects
         fetched_at timestamp not null,      -- UTC, last attempt
-        status varchar not null,            -- ok, duplicate, not_modified, not_found, http_error, timeout,
-                                            -- too_large, not_html, blocked_by_robots, blocked_address,
-                                            -- extraction_failed, connection_error, invalid_url
+        status varchar not null,  -- ok, duplicate, not_modified, not_found, http_error, timeout,
+                                  -- too_large, not_html, blocked_by_robots, blocked_address,
+                                  -- extraction_failed, connection_error, invalid_url
         http_status integer,
         detail varchar,
         article_id varchar,                 -- the article this URL yielded (also for duplicates)
@@ -108,12 +109,12 @@ ANNOTATE_DDL: tuple[str, ...] = (
         start_char integer not null,
         end_char integer not null,
         text varchar not null,
-        label varchar not null,             -- spaCy NER label, or ROLE_REF for 'the Russian president'
+        label varchar not null,  -- spaCy NER label, or ROLE_REF for 'the Russian president'
         role varchar,                       -- 'President', 'Defense Minister', 'Secretary of State'
-        role_modifier varchar,              -- 'Russian', 'Chinese' (adjectival/demonym before the role)
-        affiliation varchar,                -- 'Russia', 'US' (possessive or noun modifier of the role)
+        role_modifier varchar,  -- 'Russian', 'Chinese' (adjectival/demonym before the role)
+        affiliation varchar,  -- 'Russia', 'US' (possessive or noun modifier of the role)
         role_source varchar,                -- title | apposition | role_reference
-        antecedent_mention_index integer,   -- earlier full mention this one refers to (same article)
+        antecedent_mention_index integer,  -- earlier full mention this one refers to (same article)
         antecedent_link varchar,            -- surname | role_reference | null
         primary key (article_id, annotator_version, mention_index)
     )
@@ -129,25 +130,26 @@ ANNOTATE_DDL: tuple[str, ...] = (
         trigger_start_char integer not null,
         trigger_end_char integer not null,
         particle varchar,                   -- verb particle ('up' in 'step up')
-        prepositions varchar,               -- space-separated preps attached to the verb/object ('in to')
-        object_lemma varchar,               -- head lemma of the direct object ('partnership', 'financing')
+        prepositions varchar,  -- space-separated preps attached to the verb/object ('in to')
+        object_lemma varchar,  -- head lemma of the direct object ('partnership', 'financing')
         agent_text varchar,
         agent_start_char integer,
         agent_end_char integer,
-        agent_mention_index integer,        -- raw.entity_mentions.mention_index overlapping the agent
+        agent_mention_index integer,  -- raw.entity_mentions.mention_index overlapping the agent
         patient_text varchar,
         patient_start_char integer,
         patient_end_char integer,
         patient_mention_index integer,
-        participants varchar,               -- JSON list: [{"prep": "to", "text": "Beijing", "mention_index": 7}]
+        participants varchar,  -- JSON list: [{"prep": "to", "text": "Beijing", "mention_index": 7}]
+  -- each item also has "lemma": the head lemma of the object
         is_passive boolean not null,
         is_negated boolean not null,
         modality varchar,                   -- null | would | may | might | could | should | will |
-                                            -- expected_to | plans_to | hopes_to | ... (hedge or future)
-        reported_by_text varchar,           -- speaker for reported speech ('Putin' in 'Putin says ...')
+  -- expected_to | plans_to | hopes_to | ... (hedge or future)
+        reported_by_text varchar,  -- speaker for reported speech ('Putin' in 'Putin says ...')
         reported_by_mention_index integer,
-        date_text varchar,                  -- the date expression found in the clause ('on Thursday')
-        event_date date,                    -- resolved against the article's published date; null if unsure
+        date_text varchar,  -- the date expression found in the clause ('on Thursday')
+        event_date date,  -- resolved against the article's published date; null if unsure
         event_date_start date,              -- ranges ('last week'); equal to event_date when exact
         event_date_end date,
         date_resolution varchar not null,   -- exact | range | article_date | unresolved

@@ -1,0 +1,523 @@
+"""The stage functions that both the CLI and the Airflow DAG call.
+
+All arguments and return values are JSON-serialisable so they can travel as XComs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import logging
+import time
+import uuid
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsevents import settings as settings_module
+from newsevents import warehouse
+from newsevents.config import Config, ConfigError, Source, load_config
+from newsevents.discover import DiscoverError, discover
+from newsevents.extract import extract_article
+from newsevents.fetch import Fetcher, FetchResult
+from newsevents.urls import is_http_url
+
+LOGGER = logging.getLogger(__name__)
+
+# URLs per spool file / load transaction: big enough to amortise a transaction,
+# small enough that a killed run loses little work.
+BATCH_SIZE = 200
+# zlib level 6 is zlib's default trade-off; pages shrink ~5x.
+HTML_ZLIB_LEVEL = 6
+ANNOTATE_MODULE = "newsevents.annotate"
+DBT_MODULE = "newsevents.dbt"
+RUNS_MODULE = "newsevents.runs"
+
+Progress = Callable[[int], None]
+
+
+# -- settings and validation -------------------------------------------------------
+def resolve_settings(sources: str | None = None, warehouse: str | None = None) -> dict[str, Any]:
+    """Paths of this run (flags, then environment, then defaults)."""
+    return settings_module.resolve(sources=sources, warehouse=warehouse)
+
+
+def _config(settings: dict[str, Any]) -> Config:
+    return load_config(settings["sources"])
+
+
+def validate_sources(settings: dict[str, Any]) -> dict[str, Any]:
+    """Validate the sources file; raise ``ConfigError`` (one line) when it is invalid."""
+    config = _config(settings)
+    return {"sources": [source.name for source in config.sources]}
+
+
+# -- discover ----------------------------------------------------------------------
+def discover_source(settings: dict[str, Any], source_name: str) -> list[dict[str, Any]]:
+    """Candidates of one source, with conditional-GET state from the work DB.
+
+    A feed or sitemap that cannot be fetched or parsed is logged and yields no
+    candidates (the other sources still run).
+    """
+    candidates, _error = _discover(settings, source_name)
+    return candidates
+
+
+def _discover(
+    settings: dict[str, Any], source_name: str
+) -> tuple[list[dict[str, Any]], str | None]:
+    config = _config(settings)
+    source = config.source(source_name)
+    try:
+        with Fetcher(config.fetch) as fetcher:
+            candidates = discover(source, fetcher)
+    except DiscoverError as exc:
+        LOGGER.error("source %s: %s", source_name, exc)
+        return [], f"{source_name}: {exc}"
+    state = warehouse.known_state(settings["work_db"], source_name)
+    for item in candidates:
+        item.update(state.get(item["url"], {}))
+    return candidates, None
+
+
+def _host_of(item: dict[str, Any]) -> str:
+    if item.get("kind") == "files":
+        return "file://"
+    try:
+        return (urlsplit(item["url"]).netloc or "").lower()
+    except ValueError:
+        return ""
+
+
+def plan_batches(
+    settings: dict[str, Any], candidates: list[list[dict[str, Any]]]
+) -> list[list[dict[str, Any]]]:
+    """Dedupe by (source_name, url) and split into batches, hosts interleaved.
+
+    Interleaving spreads each host over the batches so every batch can fetch
+    several hosts at once.
+    """
+    del settings  # same signature as the other stages
+    seen: set[tuple[str, str]] = set()
+    by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for group in candidates:
+        for item in group:
+            key = (item["source_name"], item["url"])
+            if key in seen:
+                continue
+            seen.add(key)
+            by_host[_host_of(item)].append(item)
+    ordered = [item for row in zip_longest(*by_host.values()) for item in row if item is not None]
+    return [ordered[i : i + BATCH_SIZE] for i in range(0, len(ordered), BATCH_SIZE)]
+
+
+# -- fetch + extract ---------------------------------------------------------------
+def _log_entry(item: dict[str, Any], fetched_at: str, **values: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "source_name": item["source_name"],
+        "url": item["url"],
+        "final_url": None,
+        "fetched_at": fetched_at,
+        "status": "ok",
+        "http_status": None,
+        "detail": None,
+        "article_id": None,
+        "content_type": None,
+        "bytes": None,
+        "etag": None,
+        "last_modified": None,
+        "attempts": 1,
+    }
+    entry.update(values)
+    return entry
+
+
+def _extracted_record(
+    item: dict[str, Any],
+    body: bytes,
+    page_url: str,
+    entry: dict[str, Any],
+    fetched_at: str,
+) -> dict[str, Any]:
+    article = extract_article(body, page_url)
+    if article is None:
+        entry.update(status="extraction_failed", detail="no article text found")
+        return {"fetch_log": entry, "article": None, "html": None}
+    if item.get("kind") == "files":
+        article["url"] = article["canonical_url"]
+    else:
+        article["url"] = item["url"]
+    article.update(source_name=item["source_name"], fetched_at=fetched_at)
+    entry.update(status="ok", article_id=article["article_id"])
+    html = {
+        "article_id": article["article_id"],
+        "url": page_url,
+        "fetched_at": fetched_at,
+        "content_type": entry.get("content_type"),
+        "encoding": entry.pop("_encoding", None),
+        "html_zlib": warehouse.encode_blob(zlib.compress(body, HTML_ZLIB_LEVEL)),
+        "html_sha256": hashlib.sha256(body).hexdigest(),
+    }
+    return {"fetch_log": entry, "article": article, "html": html}
+
+
+def _process_file(item: dict[str, Any], sources: dict[str, Source]) -> dict[str, Any]:
+    fetched_at = warehouse.utc_now().isoformat()
+    source = sources.get(item["source_name"])
+    path = Path(item.get("path") or "")
+    entry = _log_entry(item, fetched_at, final_url=item["url"])
+    if source is None or source.kind != "files" or source.path is None:
+        entry.update(status="invalid_url", detail="no files source of that name")
+        return {"fetch_log": entry, "article": None, "html": None}
+    root = Path(source.path).resolve()
+    real = path.resolve()
+    if real != root and not real.is_relative_to(root):
+        entry.update(status="invalid_url", detail=f"outside the configured path {root}")
+        return {"fetch_log": entry, "article": None, "html": None}
+    try:
+        body = real.read_bytes()
+    except OSError as exc:
+        entry.update(status="not_found", detail=str(exc)[:300])
+        return {"fetch_log": entry, "article": None, "html": None}
+    entry.update(bytes=len(body), content_type="text/html")
+    return _extracted_record(item, body, item["url"], entry, fetched_at)
+
+
+def _process_url(item: dict[str, Any], fetcher: Fetcher) -> dict[str, Any]:
+    fetched_at = warehouse.utc_now().isoformat()
+    if not is_http_url(item["url"]):
+        entry = _log_entry(item, fetched_at, status="invalid_url", detail="not an http(s) URL")
+        return {"fetch_log": entry, "article": None, "html": None}
+    conditional = bool(item.get("known_article_id"))
+    result: FetchResult = fetcher.get(
+        item["url"],
+        etag=item.get("etag") if conditional else None,
+        last_modified=item.get("last_modified") if conditional else None,
+    )
+    entry = _log_entry(
+        item,
+        fetched_at,
+        final_url=result.final_url,
+        status=result.status,
+        http_status=result.http_status,
+        detail=result.detail,
+        content_type=result.content_type,
+        bytes=len(result.body) if result.body is not None else None,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        attempts=result.attempts,
+    )
+    if result.status == "not_modified":
+        entry.update(
+            article_id=item.get("known_article_id"),
+            etag=item.get("etag"),
+            last_modified=item.get("last_modified"),
+        )
+    if result.status != "ok" or result.body is None:
+        return {"fetch_log": entry, "article": None, "html": None}
+    entry["_encoding"] = result.encoding
+    record = _extracted_record(
+        item, result.body, result.final_url or item["url"], entry, fetched_at
+    )
+    record["fetch_log"].pop("_encoding", None)
+    return record
+
+
+def process_candidate(
+    item: dict[str, Any], fetcher: Fetcher, sources: dict[str, Source]
+) -> dict[str, Any]:
+    """Fetch (or read) and extract one candidate into a spool record; never raises."""
+    try:
+        if item.get("kind") == "files":
+            return _process_file(item, sources)
+        return _process_url(item, fetcher)
+    except Exception as exc:  # a bug or odd page must not lose the batch
+        LOGGER.exception("unexpected error on %s", item.get("url"))
+        entry = _log_entry(
+            item,
+            warehouse.utc_now().isoformat(),
+            status="extraction_failed",
+            detail=f"{type(exc).__name__}: {exc}"[:300],
+        )
+        return {"fetch_log": entry, "article": None, "html": None}
+
+
+def fetch_batch(
+    settings: dict[str, Any],
+    batch: list[dict[str, Any]],
+    on_done: Progress | None = None,
+) -> dict[str, Any]:
+    """Fetch and extract a batch into one spool file; returns counts by status.
+
+    URLs are grouped by host: each host is fetched by one worker, one URL at a
+    time (politeness), and hosts run in parallel up to ``fetch.max_workers``.
+    """
+    config = _config(settings)
+    sources = {source.name: source for source in config.sources}
+    by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in batch:
+        by_host[_host_of(item)].append(item)
+    records: list[dict[str, Any]] = []
+
+    def run_host(items: list[dict[str, Any]], fetcher: Fetcher) -> list[dict[str, Any]]:
+        done = []
+        for item in items:
+            done.append(process_candidate(item, fetcher, sources))
+            if on_done is not None:
+                on_done(1)
+        return done
+
+    with Fetcher(config.fetch) as fetcher:
+        workers = max(1, min(config.fetch.max_workers, len(by_host)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+            futures = [pool.submit(run_host, items, fetcher) for items in by_host.values()]
+            for future in futures:
+                records.extend(future.result())
+    spool = warehouse.write_spool(settings["spool_dir"], records) if records else None
+    statuses = Counter(record["fetch_log"]["status"] for record in records)
+    return {"spool_file": str(spool) if spool else None, "count": len(records), **statuses}
+
+
+# -- load, annotate, transform, publish --------------------------------------------
+def load_raw(settings: dict[str, Any]) -> dict[str, Any]:
+    """Load every pending spool file into the work DB (single writer)."""
+    return warehouse.load_pending(settings["work_db"], settings["spool_dir"])
+
+
+def _optional(module: str) -> Any | None:
+    try:
+        if importlib.util.find_spec(module) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(module)
+
+
+def annotate(settings: dict[str, Any]) -> dict[str, Any]:
+    """spaCy annotation of new articles (``newsevents.annotate``), when installed."""
+    module = _optional(ANNOTATE_MODULE)
+    if module is None or not hasattr(module, "annotate_warehouse"):
+        return {"skipped": f"{ANNOTATE_MODULE}.annotate_warehouse not available"}
+    result = module.annotate_warehouse(settings["work_db"], model_name=settings.get("spacy_model"))
+    return dict(result or {})
+
+
+def transform(settings: dict[str, Any], full_refresh: bool = False) -> dict[str, Any]:
+    """dbt build on the work DB (``newsevents.dbt``), when installed."""
+    module = _optional(DBT_MODULE)
+    if module is None or not hasattr(module, "build"):
+        return {"skipped": f"{DBT_MODULE}.build not available"}
+    result = module.build(settings["work_db"], full_refresh=full_refresh)
+    return dict(result or {})
+
+
+def publish(settings: dict[str, Any]) -> dict[str, Any]:
+    """Atomically replace the published warehouse with a copy of the work DB."""
+    return warehouse.publish(settings["work_db"], settings["warehouse"])
+
+
+# -- everything ----------------------------------------------------------------------
+def run_ingest(
+    settings: dict[str, Any],
+    progress: bool = False,
+) -> dict[str, Any]:
+    """discover → fetch → load; returns counts and per-stage seconds."""
+    config = _config(settings)
+    settings_module.ensure_writable(settings)
+    seconds: dict[str, float] = {}
+    summary: dict[str, Any] = {"seconds": seconds, "discover_errors": []}
+
+    started = time.perf_counter()
+    groups = []
+    for source in config.sources:
+        candidates, error = _discover(settings, source.name)
+        groups.append(candidates)
+        if error:
+            summary["discover_errors"].append(error)
+    batches = plan_batches(settings, groups)
+    summary["discovered"] = sum(len(batch) for batch in batches)
+    seconds["discover"] = round(time.perf_counter() - started, 3)
+
+    started = time.perf_counter()
+    fetched: Counter[str] = Counter()
+    with _progress(progress, "fetch", summary["discovered"]) as advance:
+        for batch in batches:
+            counts = fetch_batch(settings, batch, on_done=advance)
+            fetched.update({k: v for k, v in counts.items() if k not in ("spool_file", "count")})
+    summary["fetched"] = sum(fetched.values())
+    seconds["fetch"] = round(time.perf_counter() - started, 3)
+
+    started = time.perf_counter()
+    loaded = load_raw(settings)
+    seconds["load"] = round(time.perf_counter() - started, 3)
+    summary["articles_loaded"] = loaded["articles"]
+    summary["statuses"] = loaded["statuses"]
+    summary["duplicates"] = loaded["statuses"].get("duplicate", 0)
+    summary["failed"] = {
+        status: count
+        for status, count in loaded["statuses"].items()
+        if status not in ("ok", "duplicate", "not_modified")
+    }
+    return summary
+
+
+def docs(settings: dict[str, Any]) -> dict[str, Any]:
+    """``dbt docs generate --static`` (``newsevents.dbt.docs_generate``), when installed."""
+    module = _optional(DBT_MODULE)
+    if module is None or not hasattr(module, "docs_generate"):
+        return {"skipped": f"{DBT_MODULE}.docs_generate not available"}
+    return {"static_index": module.docs_generate(settings["work_db"])}
+
+
+def _record_run(settings: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Write the run report row (``newsevents.runs``), when installed; never raises."""
+    module = _optional(RUNS_MODULE)
+    if module is None or not hasattr(module, "record_run"):
+        return
+    try:
+        module.record_run(settings["work_db"], summary)
+    except Exception:
+        LOGGER.exception("could not record the run report")
+
+
+def _run_report(settings: dict[str, Any], summary: dict[str, Any], started_at: str) -> None:
+    """New articles per source and anomaly warnings (``newsevents.runs``), when installed."""
+    module = _optional(RUNS_MODULE)
+    if module is None or not hasattr(module, "source_article_counts"):
+        return
+    try:
+        counts = module.source_article_counts(
+            settings["work_db"], started_at, summary["source_names"]
+        )
+        summary["source_counts"] = counts
+        summary["warnings"] = module.anomalies(settings["work_db"], counts, summary["run_id"])
+    except Exception:
+        LOGGER.exception("could not compute the run report")
+
+
+def run_all(settings: dict[str, Any], progress: bool = True) -> dict[str, Any]:
+    """All stages in order, each timed.
+
+    discover, fetch, load, annotate, transform (dbt build), docs, then publish. The run
+    report (``raw.pipeline_runs``, via ``newsevents.runs``) is written to the work DB
+    before publishing, and with status ``failed`` when a stage raises. A bad sources
+    file or an unwritable warehouse raises before anything is written.
+    """
+    names = validate_sources(settings)["sources"]
+    settings_module.ensure_writable(settings)
+    started_at = warehouse.utc_now().isoformat()
+    summary: dict[str, Any] = {
+        "run_id": uuid.uuid4().hex,
+        "started_at": started_at,
+        "status": "running",
+        "sources": settings["sources"],
+        "source_names": names,
+        "warehouse": settings["warehouse"],
+    }
+    try:
+        summary.update(run_ingest(settings, progress=progress))
+        # Read what the report needs before dbt runs: dbt-duckdb keeps its in-process
+        # connection to the work DB open, and DuckDB then refuses read-only connections.
+        summary["articles_total"] = _count_articles(settings["work_db"])
+        _run_report(settings, summary, started_at)
+        seconds = summary["seconds"]
+        stages: tuple[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]], ...] = (
+            ("annotate", annotate),
+            ("transform", transform),
+            ("docs", docs),
+        )
+        for name, stage in stages:
+            started = time.perf_counter()
+            with _spinner(progress, name):
+                summary[name] = stage(settings)
+            seconds[name] = round(time.perf_counter() - started, 3)
+        summary.update(status="succeeded", finished_at=warehouse.utc_now().isoformat())
+        _record_run(settings, summary)
+        started = time.perf_counter()
+        summary["publish"] = publish(settings)
+        seconds["publish"] = round(time.perf_counter() - started, 3)
+    except Exception as exc:
+        summary.update(
+            status="failed",
+            error=" ".join(str(exc).split())[:500] or type(exc).__name__,
+            finished_at=warehouse.utc_now().isoformat(),
+        )
+        _record_run(settings, summary)
+        raise
+    return summary
+
+
+def _count_articles(work_db: str) -> int:
+    with warehouse.connect(work_db) as con:
+        row = con.execute("select count(*) from raw.articles").fetchone()
+    return int(row[0]) if row else 0
+
+
+class _NoProgress:
+    def __enter__(self) -> Progress:
+        return lambda _n: None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(enabled: bool, label: str, total: int) -> Any:
+    """A rich progress bar (a no-op when disabled) whose ``advance(n)`` is thread-safe."""
+    if not enabled or total == 0:
+        return _NoProgress()
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.progress import Progress as RichProgress
+
+    class _Bar:
+        def __enter__(self) -> Callable[[int], None]:
+            self.bar = RichProgress(
+                TextColumn(f"[bold]{label}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=False,
+            )
+            self.bar.start()
+            task = self.bar.add_task(label, total=total)
+            return lambda n: self.bar.advance(task, n)
+
+        def __exit__(self, *exc: object) -> None:
+            self.bar.stop()
+
+    return _Bar()
+
+
+def _spinner(enabled: bool, label: str) -> Any:
+    if not enabled:
+        return _NoProgress()
+    from rich.console import Console
+
+    return Console(stderr=True).status(f"{label} ...")
+
+
+__all__ = [
+    "ConfigError",
+    "annotate",
+    "discover_source",
+    "docs",
+    "fetch_batch",
+    "load_raw",
+    "plan_batches",
+    "publish",
+    "resolve_settings",
+    "run_all",
+    "run_ingest",
+    "transform",
+    "validate_sources",
+]

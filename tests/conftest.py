@@ -1,0 +1,160 @@
+"""Shared fixtures: repository paths and a real threaded HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+Handler = Callable[[BaseHTTPRequestHandler], None]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository root (the folder holding pyproject.toml)."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir(repo_root: Path) -> Path:
+    """``../shared`` next to the checkout: corpus and reference files, never copied in."""
+    return (repo_root.parent / "shared").resolve()
+
+
+@dataclass
+class Route:
+    """A canned answer."""
+
+    body: bytes
+    content_type: str | None = "text/html; charset=utf-8"
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LocalServer:
+    """A threaded HTTP server bound to 127.0.0.1 on a free port.
+
+    Serve a path with ``add(path, body, ...)`` or ``add_handler(path, fn)`` (``fn``
+    gets the ``BaseHTTPRequestHandler`` and writes the answer itself). Unknown paths
+    are 404. ``requests`` lists ``(path, headers)`` of every request received.
+    """
+
+    routes: dict[str, Route | Handler] = field(default_factory=dict)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 0
+    _server: ThreadingHTTPServer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def add(
+        self,
+        path: str,
+        body: bytes | str,
+        content_type: str | None = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> str:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(data, content_type, status, dict(headers or {}))
+        return self.url(path)
+
+    def add_handler(self, path: str, handler: Handler) -> str:
+        self.routes[path] = handler
+        return self.url(path)
+
+    def hits(self, path: str) -> int:
+        """How many requests asked for ``path`` (query string included)."""
+        with self._lock:
+            return sum(1 for seen, _headers in self.requests if seen == path)
+
+    def start(self) -> None:
+        server = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # Headers and body go out as separate writes; without TCP_NODELAY, Nagle
+            # plus delayed ACKs add ~40 ms to every keep-alive request.
+            disable_nagle_algorithm = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                return  # keep test output quiet
+
+            def do_GET(self) -> None:
+                with server._lock:
+                    server.requests.append((self.path, dict(self.headers.items())))
+                route = server.routes.get(self.path)
+                if route is None:
+                    route = server.routes.get(self.path.split("?", 1)[0])
+                if route is None:
+                    route = Route(b"<html><body><h1>Not found</h1></body></html>", status=404)
+                if callable(route):
+                    route(self)
+                    return
+                self.send_response(route.status)
+                if route.content_type:
+                    self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                for key, value in route.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(route.body)
+
+        class _Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                return  # clients hanging up early (byte cap, timeouts) are expected
+
+        self._server = _Server((self.host, 0), _Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        # A short poll interval makes shutdown (test teardown) quick.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    """A fresh threaded HTTP server on 127.0.0.1 for one test."""
+    server = LocalServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def local_server_factory() -> Iterator[Callable[[], LocalServer]]:
+    """Start more 127.0.0.1 servers (each on its own port, i.e. its own host)."""
+    servers: list[LocalServer] = []
+
+    def make() -> LocalServer:
+        server = LocalServer()
+        server.start()
+        servers.append(server)
+        return server
+
+    try:
+        yield make
+    finally:
+        for server in servers:
+            server.stop()
