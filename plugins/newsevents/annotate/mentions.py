@@ -1,0 +1,385 @@
+"""Sentences and entity mentions from a parsed spaCy ``Doc`` (pure functions).
+
+Mentions come from the NER, cleaned up where the small model is known to slip:
+titles inside PERSON spans are moved into ``role``, entity fragments inside a
+title ("Defense" tagged ORG in "Defense Minister") are dropped, and a short form
+of an earlier full name ("Xi" after "Xi Jinping") becomes a PERSON mention linked
+to it even when the NER missed it or tagged it ORG. Role-only references
+("the Russian president") become ROLE_REF mentions linked to the person holding
+that role earlier in the article when exactly one does ("the Chinese leader" fits a
+Chinese president or premier; "Russia's president" fits a Russian President).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from newsevents.annotate.roles import (
+    HONORIFICS,
+    POSSESSIVE_MARKS,
+    RolePhrase,
+    apposition_after,
+    match_role_starting_at,
+    strip_leading_titles,
+    title_before,
+)
+
+LOGGER = logging.getLogger(__name__)
+
+MENTION_LABELS: frozenset[str] = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "LAW", "DATE"}
+)
+# Labels the NER gives a bare surname by mistake ("Xi" as ORG); GPE/LOC are left
+# alone because a surname that is also a place ("Washington") is usually the place.
+RELABEL_AS_PERSON: frozenset[str] = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC"})
+# A role apposition relabels a non-PERSON entity only when it looks like a full
+# name; "Gazprom, the state energy giant" must stay an organisation.
+MIN_NAME_TOKENS_FOR_APPOSITION = 2
+# A role reference with one of these heads ("the Indian leader") may point to a
+# person holding any of these roles; other heads must match the person's role head.
+LEADER_ROLES: frozenset[str] = frozenset(
+    {"president", "prime minister", "premier", "chancellor", "king", "queen", "emperor",
+     "supreme leader", "leader", "emir", "sultan", "crown prince"}
+)  # fmt: skip
+POSSESSOR_LABELS: frozenset[str] = frozenset({"GPE", "ORG", "NORP"})
+ROLE_REF_DETERMINERS: frozenset[str] = frozenset({"the", "this", "that"})
+# Demonym and country match on their first letters ("Russian"/"Russia",
+# "Chinese"/"China", "Ukrainian"/"Ukraine"); 4 keeps "Iran"/"Iraq" apart.
+DEMONYM_PREFIX = 4
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_index: int
+    start_char: int
+    end_char: int
+    text: str
+
+
+@dataclass(slots=True)
+class Mention:
+    """One row of raw.entity_mentions (without article id and annotator version)."""
+
+    mention_index: int
+    sentence_index: int
+    start_char: int
+    end_char: int
+    text: str
+    label: str
+    role: str | None = None
+    role_modifier: str | None = None
+    affiliation: str | None = None
+    role_source: str | None = None
+    antecedent_mention_index: int | None = None
+    antecedent_link: str | None = None
+    start: int = 0  # token offsets, for linking; not stored
+    end: int = 0
+
+
+TEXT_CACHE_KEY = "newsevents_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy rebuilds it from the tokens on every access)."""
+    text = doc.user_data.get(TEXT_CACHE_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_CACHE_KEY] = doc.text
+    return str(text)
+
+
+def extract_sentences(doc: Doc) -> list[Sentence]:
+    """Sentences with offsets into the text, surrounding whitespace trimmed, empty ones dropped."""
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        tokens = [t for t in sent if not t.is_space]
+        if not tokens:
+            continue
+        start = tokens[0].idx
+        end = tokens[-1].idx + len(tokens[-1].text)
+        out.append(Sentence(len(out), start, end, doc_text(doc)[start:end]))
+    return out
+
+
+SENTENCE_CACHE_KEY = "newsevents_sentences"
+
+
+def _sentence_tables(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+    """Per token: sentence index (-1 for blank sentences) and the sentence's token range."""
+    cached = doc.user_data.get(SENTENCE_CACHE_KEY)
+    if cached is None:
+        index = [-1] * len(doc)
+        bounds = [(0, 0)] * len(doc)
+        n = -1
+        for sent in doc.sents:
+            blank = all(t.is_space for t in sent)
+            if not blank:
+                n += 1
+            for i in range(sent.start, sent.end):
+                index[i] = -1 if blank else n
+                bounds[i] = (sent.start, sent.end)
+        cached = doc.user_data[SENTENCE_CACHE_KEY] = (index, bounds)
+    return cached  # type: ignore[no-any-return]
+
+
+def sentence_index_by_token(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence in ``extract_sentences`` (-1 for blank ones)."""
+    return _sentence_tables(doc)[0]
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token range [start, end) of the sentence holding token ``i``."""
+    return _sentence_tables(doc)[1][i]
+
+
+def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
+    start_char = doc[start].idx
+    end_char = doc[end - 1].idx + len(doc[end - 1].text)
+    return start_char, end_char, doc_text(doc)[start_char:end_char]
+
+
+def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], set[int]]:
+    """NER mentions with PERSON titles attached; returns them and the tokens inside titles."""
+    mentions: list[Mention] = []
+    title_tokens: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in MENTION_LABELS:
+            continue
+        sent_start, sent_end = sentence_bounds(doc, ent.start)
+        start, end = ent.start, ent.end
+        label = ent.label_
+        role: RolePhrase | None = None
+        if label == "PERSON":
+            start, inner = strip_leading_titles(doc, start, end)
+            role = title_before(doc, start, sent_start)
+            if role is None and inner is not None:
+                role = RolePhrase(doc[inner[0] : inner[1]].text, inner[0], inner[1])
+            if role is None:
+                role = apposition_after(doc, end, sent_end)
+        elif label in RELABEL_AS_PERSON and all(t.pos_ == "PROPN" for t in ent):
+            # A person title right before a proper name, or a role apposition after
+            # a two-word name, outweighs the NER's label ("Chancellor Olaf Scholz" as ORG).
+            role = title_before(doc, start, sent_start)
+            if role is None and end - start >= MIN_NAME_TOKENS_FOR_APPOSITION:
+                role = apposition_after(doc, end, sent_end)
+            if role is not None:
+                label = "PERSON"
+        if role is not None:
+            title_tokens.update(range(role.start, role.end))
+        # Trailing possessive inside the span ("Putin's") is not part of the name.
+        while end - 1 > start and doc[end - 1].text in POSSESSIVE_MARKS:
+            end -= 1
+        start_char, end_char, text = _span_chars(doc, start, end)
+        mentions.append(
+            Mention(
+                mention_index=-1,
+                sentence_index=sent_of[start],
+                start_char=start_char,
+                end_char=end_char,
+                text=text,
+                label=label,
+                start=start,
+                end=end,
+                role=role.role if role else None,
+                role_modifier=role.role_modifier if role else None,
+                affiliation=role.affiliation if role else None,
+                role_source=role.source if role else None,
+            )
+        )
+    return mentions, title_tokens
+
+
+def _short_form_keys(mention: Mention, doc: Doc) -> list[str]:
+    """Tokens a later short form may use for a full PERSON name: last token, then first."""
+    tokens = [t.text for t in doc[mention.start : mention.end] if t.lower_ not in HONORIFICS]
+    if len(tokens) < 2:
+        return []
+    return [tokens[-1], tokens[0]]
+
+
+def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
+    """Relabel/add single-token short forms of earlier full names and link them (surname)."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    extra: list[Mention] = []
+    # Untagged proper nouns that match a full name seen anywhere earlier.
+    full_names = [m for m in mentions if m.label == "PERSON" and m.end - m.start >= 2]
+    keys = {key for m in full_names for key in _short_form_keys(m, doc)}
+    for tok in doc:
+        # The tagger may call a rare surname a noun: a capitalised exact match is enough.
+        if tok.i not in covered and tok.text in keys and tok.text[:1].isupper():
+            extra.append(
+                Mention(
+                    mention_index=-1,
+                    sentence_index=sent_of[tok.i],
+                    start_char=tok.idx,
+                    end_char=tok.idx + len(tok.text),
+                    text=tok.text,
+                    label="PERSON",
+                    start=tok.i,
+                    end=tok.i + 1,
+                )
+            )
+    ordered = sorted(mentions + extra, key=lambda m: (m.start_char, -m.end_char))
+    for i, m in enumerate(ordered):
+        m.mention_index = i
+    out: list[Mention] = []
+    # key -> mention indexes of distinct earlier full names using it (last-token keys first)
+    last_keys: dict[str, dict[str, int]] = {}
+    first_keys: dict[str, dict[str, int]] = {}
+    for m in ordered:
+        is_single = m.end - m.start == 1
+        if is_single and (m.label == "PERSON" or m.label in RELABEL_AS_PERSON):
+            candidates = last_keys.get(m.text) or first_keys.get(m.text) or {}
+            if len(candidates) == 1:
+                (target,) = candidates.values()
+                m.label = "PERSON"
+                m.antecedent_mention_index = target
+                m.antecedent_link = "surname"
+        if m.label == "PERSON" and m.end - m.start >= 2:
+            name_keys = _short_form_keys(m, doc)
+            if name_keys:
+                last, first = name_keys
+                last_keys.setdefault(last, {}).setdefault(m.text, m.mention_index)
+                first_keys.setdefault(first, {}).setdefault(m.text, m.mention_index)
+        out.append(m)
+    return out
+
+
+def _compatible(modifier: str | None, holder: Mention) -> bool:
+    """Does a role reference's modifier fit the person's modifier or affiliation?"""
+    if modifier is None:
+        return True
+    want = modifier.lower()[:DEMONYM_PREFIX]
+    for have in (holder.role_modifier, holder.affiliation):
+        if have and have.lower()[:DEMONYM_PREFIX] == want:
+            return True
+    return False
+
+
+def _role_head(role: str) -> str:
+    return role.lower().split()[-1]
+
+
+def _roles_match(reference: str, held: str) -> bool:
+    """'the president' fits 'President'; 'the leader' fits any head of state or government."""
+    if _role_head(reference) == _role_head(held):
+        return True
+    return _role_head(reference) == "leader" and " ".join(held.lower().split()) in LEADER_ROLES
+
+
+def _role_references(
+    doc: Doc, mentions: list[Mention], title_tokens: set[int], sent_of: list[int]
+) -> list[Mention]:
+    """ROLE_REF mentions for "the <modifier> <role>" or "<Country>'s <role>" without a name."""
+    person_starts = {m.start for m in mentions if m.label == "PERSON"}
+    in_person = {i for m in mentions if m.label == "PERSON" for i in range(m.start, m.end)}
+    possessors = {m.end: m for m in mentions if m.label in POSSESSOR_LABELS and m.end < len(doc)}
+    refs: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        modifier: str | None = None
+        affiliation: str | None = None
+        start = i
+        if tok.text in POSSESSIVE_MARKS and i in possessors:
+            # "Russia's president": the possessor is the affiliation.
+            start = possessors[i].start
+            affiliation = possessors[i].text
+        elif tok.lower_ not in ROLE_REF_DETERMINERS:
+            i += 1
+            continue
+        j = i + 1
+        if (
+            affiliation is None
+            and j < len(doc)
+            and doc[j].ent_type_ == "NORP"
+            and doc[j].ent_iob_ == "B"
+        ):
+            k = j
+            while k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I":
+                k += 1
+            modifier = doc[j : k + 1].text
+            j = k + 1
+        elif affiliation is None and j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].is_title:
+            modifier = doc[j].text
+            j += 1
+        sent_end = sentence_bounds(doc, i)[1]
+        match = match_role_starting_at(doc, j, sent_end) if j < sent_end else None
+        if match is None or any(t in title_tokens or t in in_person for t in range(*match)):
+            i += 1
+            continue
+        role_start, role_end = match
+        # A name right after the role makes it a title, not a reference.
+        if role_end in person_starts or (
+            role_end < len(doc)
+            and (doc[role_end].ent_type_ == "PERSON" or doc[role_end].pos_ == "PROPN")
+        ):
+            i = role_end
+            continue
+        start_char, end_char, text = _span_chars(doc, start, role_end)
+        role = doc[role_start:role_end].text
+        refs.append(
+            Mention(
+                mention_index=-1,
+                sentence_index=sent_of[i],
+                start_char=start_char,
+                end_char=end_char,
+                text=text,
+                label="ROLE_REF",
+                role=role,
+                role_modifier=modifier,
+                affiliation=affiliation,
+                role_source="role_reference",
+                start=start,
+                end=role_end,
+            )
+        )
+        i = role_end
+    return refs
+
+
+def _link_role_references(mentions: list[Mention]) -> list[Mention]:
+    """Point each ROLE_REF at the one earlier person (by name) whose role fits."""
+    out: list[Mention] = []
+    holders: list[Mention] = []
+    for m in mentions:
+        if m.label == "ROLE_REF" and m.role:
+            fits = [
+                h
+                for h in holders
+                if h.role
+                and _roles_match(m.role, h.role)
+                and _compatible(m.role_modifier or m.affiliation, h)
+            ]
+            names = {h.text for h in fits}
+            if len(names) == 1:
+                m.antecedent_mention_index = fits[0].mention_index
+                m.antecedent_link = "role_reference"
+        elif m.label == "PERSON" and m.role and m.role_source in {"title", "apposition"}:
+            holders.append(m)
+        out.append(m)
+    return out
+
+
+def extract_mentions(doc: Doc) -> list[Mention]:
+    """Entity mentions of ``doc`` in text order, with roles and antecedent links."""
+    sent_of = sentence_index_by_token(doc)
+    mentions, title_tokens = _raw_entity_mentions(doc, sent_of)
+    # Entity fragments inside a title ("Defense" in "Defense Minister") are not mentions.
+    mentions = [
+        m
+        for m in mentions
+        if m.label == "PERSON" or not all(t in title_tokens for t in range(m.start, m.end))
+    ]
+    mentions = _link_short_forms(doc, mentions, sent_of)
+    refs = _role_references(doc, mentions, title_tokens, sent_of)
+    ordered = sorted(mentions + refs, key=lambda m: (m.start_char, -m.end_char, m.label))
+    # Renumber, keeping surname links pointing at the same mentions.
+    renumber = {m.mention_index: i for i, m in enumerate(ordered) if m.label != "ROLE_REF"}
+    for i, m in enumerate(ordered):
+        m.mention_index = i
+        if m.antecedent_mention_index is not None:
+            m.antecedent_mention_index = renumber.get(m.antecedent_mention_index)
+    return _link_role_references(ordered)
