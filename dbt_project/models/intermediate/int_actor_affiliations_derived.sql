@@ -1,0 +1,108 @@
+{#- Person -> official_of -> country/organisation, from two sources:
+    dictionary roles held on the dates the person is mentioned ("Andrey Belousov"
+    is an official of Russia), and, for people outside the dictionary, the
+    government or military role the annotator found next to their name. -#}
+
+with
+
+resolved_mentions as (
+
+    select * from {{ ref('int_mentions_resolved_to_actors') }}
+
+),
+
+roles as (
+
+    select * from {{ ref('int_actor_roles_dated') }}
+
+),
+
+dictionary as (
+
+    select * from {{ ref('int_actor_dictionary') }}
+
+),
+
+mentioned_actors as (
+
+    select
+        actor_id,
+        article_date
+
+    from resolved_mentions
+
+    where actor_id is not null
+
+),
+
+dictionary_affiliations as (
+
+    select
+        roles.actor_id as person_actor_id,
+        roles.affiliated_actor_id,
+        roles.title,
+        mentioned_actors.article_date,
+        'dictionary_role' as affiliation_source
+
+    from roles
+
+    inner join mentioned_actors
+        on
+            roles.actor_id = mentioned_actors.actor_id
+            and roles.valid_from <= mentioned_actors.article_date
+            and (roles.valid_to is null or roles.valid_to > mentioned_actors.article_date)
+
+    where roles.affiliated_actor_id is not null
+
+),
+
+mention_affiliations as (
+
+    select
+        resolved_mentions.actor_id as person_actor_id,
+        countries.actor_id as affiliated_actor_id,
+        resolved_mentions.role_family as title,
+        resolved_mentions.article_date,
+        'mention_role' as affiliation_source
+
+    from resolved_mentions
+
+    inner join dictionary as countries
+        on
+            resolved_mentions.new_actor_country_code = countries.country_code
+            and countries.actor_type = 'country'
+
+    where
+        resolved_mentions.resolution_method = 'new_actor'
+        and resolved_mentions.new_actor_type = 'person'
+        and resolved_mentions.new_actor_sector in ('GOV', 'MIL')
+
+),
+
+all_affiliations as (
+
+    select * from dictionary_affiliations
+    union all
+    select * from mention_affiliations
+
+),
+
+final as (
+
+    select
+        md5(person_actor_id || '|' || affiliated_actor_id || '|official_of') as affiliation_id,
+        person_actor_id,
+        affiliated_actor_id,
+        'official_of' as affiliation_type,
+        string_agg(distinct title, '; ' order by title) as titles,
+        min(affiliation_source) as affiliation_source,
+        min(article_date) as first_date,
+        max(article_date) as last_date
+
+    from all_affiliations
+
+    group by person_actor_id, affiliated_actor_id
+
+)
+
+select * from final

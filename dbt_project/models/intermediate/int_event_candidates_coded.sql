@@ -1,0 +1,339 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
+
+{#- Every event candidate of the selected annotation, with the verb pattern that
+    codes it and the reason when it is not coded: negated, hypothetical or planned
+    (modality seed), no matching pattern, no resolved source actor, or a bare
+    statement ("X said ...") with no target (roots in var untargeted_statement_roots). The most
+    specific pattern wins (lemma + particle + preposition + object head), ties go to
+    the lower pattern_id. -#}
+
+with
+
+candidates as (
+
+    select * from {{ ref('stg_raw__event_candidates') }}
+
+),
+
+selected_annotations as (
+
+    select * from {{ ref('int_annotations_selected') }}
+
+),
+
+resolved_mentions as (
+
+    select * from {{ ref('int_mentions_resolved_to_actors') }}
+
+),
+
+verb_patterns as (
+
+    select * from {{ ref('verb_patterns') }}
+
+),
+
+event_codes as (
+
+    select * from {{ ref('cameo_event_codes') }}
+
+),
+
+modalities as (
+
+    select * from {{ ref('modalities') }}
+
+),
+
+current_candidates as (
+
+    select
+        candidates.*,
+        selected_annotations.article_date,
+        selected_annotations.annotated_at,
+        selected_annotations.source_name
+
+    from candidates
+
+    inner join selected_annotations
+        on
+            candidates.article_id = selected_annotations.article_id
+            and candidates.annotator_version = selected_annotations.annotator_version
+
+    {% if is_incremental() %}
+        where selected_annotations.annotated_at >= (
+            select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
+            from {{ this }} as this
+        )
+    {% endif %}
+
+),
+
+pattern_candidates as (
+
+    select
+        current_candidates.article_id,
+        current_candidates.candidate_index,
+        verb_patterns.pattern_id,
+        verb_patterns.event_code,
+        verb_patterns.target_prepositions,
+        cast(verb_patterns.particle is not null as integer)
+        + cast(verb_patterns.preposition is not null as integer)
+        + cast(verb_patterns.object_lemmas is not null as integer) as pattern_specificity
+
+    from current_candidates
+
+    inner join verb_patterns
+        on
+            current_candidates.trigger_lemma = verb_patterns.lemma
+            and (
+                verb_patterns.particle is null
+                or current_candidates.particle = verb_patterns.particle
+            )
+            and (
+                verb_patterns.preposition is null
+                or list_contains(
+                    string_split(coalesce(current_candidates.prepositions, ''), ' '),
+                    verb_patterns.preposition
+                )
+            )
+            and (
+                verb_patterns.object_lemmas is null
+                or list_contains(
+                    string_split(verb_patterns.object_lemmas, '|'), current_candidates.object_lemma
+                )
+            )
+
+),
+
+best_patterns as (
+
+    select * from pattern_candidates
+
+    qualify row_number() over (
+        partition by article_id, candidate_index
+        order by pattern_specificity desc, pattern_id asc
+    ) = 1
+
+),
+
+with_agents as (
+
+    select
+        current_candidates.*,
+        agents.actor_id as source_actor_id,
+        patients.actor_id as patient_actor_id
+
+    from current_candidates
+
+    left join resolved_mentions as agents
+        on
+            current_candidates.article_id = agents.article_id
+            and current_candidates.agent_mention_index = agents.mention_index
+
+    left join resolved_mentions as patients
+        on
+            current_candidates.article_id = patients.article_id
+            and current_candidates.patient_mention_index = patients.mention_index
+
+),
+
+participant_lists as (
+
+    select
+        with_agents.article_id,
+        with_agents.candidate_index,
+        with_agents.source_actor_id,
+        string_split(coalesce(best_patterns.target_prepositions, ''), ' ') as pattern_prepositions,
+        from_json(
+            with_agents.participants,
+            '[{"prep": "VARCHAR", "text": "VARCHAR", "mention_index": "INTEGER"}]'
+        ) as participant_list
+
+    from with_agents
+
+    left join best_patterns
+        on
+            with_agents.article_id = best_patterns.article_id
+            and with_agents.candidate_index = best_patterns.candidate_index
+
+    where with_agents.participants is not null
+
+),
+
+participant_rows as (
+
+    select
+        article_id,
+        candidate_index,
+        source_actor_id,
+        pattern_prepositions,
+        unnest(participant_list) as participant,
+        generate_subscripts(participant_list, 1) as participant_position
+
+    from participant_lists
+
+),
+
+participant_targets as (
+
+    select
+        participant_rows.article_id,
+        participant_rows.candidate_index,
+        participant_mentions.actor_id
+
+    from participant_rows
+
+    inner join resolved_mentions as participant_mentions
+        on
+            participant_rows.article_id = participant_mentions.article_id
+            and struct_extract(participant_rows.participant, 'mention_index')
+            = participant_mentions.mention_index
+
+    where
+        participant_mentions.actor_id is not null
+        and participant_mentions.actor_id is distinct from participant_rows.source_actor_id
+        and (
+            list_contains(
+                {{ var('target_prepositions') }},
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            )
+            or list_contains(
+                participant_rows.pattern_prepositions,
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            )
+        )
+
+    -- the verb's own target prepositions first, then the general preference order
+    qualify row_number() over (
+        partition by participant_rows.article_id, participant_rows.candidate_index
+        order by
+            not list_contains(
+                participant_rows.pattern_prepositions,
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            ),
+            list_position(
+                {{ var('target_prepositions') }},
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            ),
+            participant_rows.participant_position
+    ) = 1
+
+),
+
+coded as (
+
+    select
+        with_agents.*,
+        best_patterns.pattern_id,
+        best_patterns.pattern_specificity,
+        event_codes.event_code,
+        event_codes.event_label,
+        event_codes.event_root_code,
+        event_codes.quad_class,
+        event_codes.goldstein,
+        -- the patient, unless it is the source itself; else the preferred participant
+        coalesce(
+            nullif(with_agents.patient_actor_id, with_agents.source_actor_id),
+            participant_targets.actor_id
+        ) as target_actor_id,
+        coalesce(with_agents.event_date, with_agents.event_date_start, with_agents.article_date)
+            as coded_event_date,
+        case
+            when with_agents.is_negated then 'negated'
+            when with_agents.modality is not null then coalesce(modalities.reason, 'hedged')
+            when best_patterns.event_code is null then 'no_pattern'
+            when with_agents.source_actor_id is null then 'no_source_actor'
+            when
+                event_codes.event_root_code in {{ var('untargeted_statement_roots') }}
+                and coalesce(
+                    nullif(with_agents.patient_actor_id, with_agents.source_actor_id),
+                    participant_targets.actor_id
+                ) is null
+                then 'untargeted_statement'
+            else 'coded'
+        end as coding_status
+
+    from with_agents
+
+    left join best_patterns
+        on
+            with_agents.article_id = best_patterns.article_id
+            and with_agents.candidate_index = best_patterns.candidate_index
+
+    left join event_codes
+        on best_patterns.event_code = event_codes.event_code
+
+    left join participant_targets
+        on
+            with_agents.article_id = participant_targets.article_id
+            and with_agents.candidate_index = participant_targets.candidate_index
+
+    left join modalities
+        on with_agents.modality = modalities.modality
+
+),
+
+final as (
+
+    select
+        md5(article_id || '|' || cast(candidate_index as varchar)) as event_mention_id,
+        case
+            when coding_status = 'coded'
+                then md5(
+                    source_actor_id
+                    || '|' || coalesce(target_actor_id, '')
+                    || '|' || event_root_code
+                    || '|' || cast(coded_event_date as varchar)
+                )
+        end as event_id,
+        article_id,
+        annotator_version,
+        annotated_at,
+        source_name,
+        article_date,
+        candidate_index,
+        sentence_index,
+        trigger_text,
+        trigger_lemma,
+        particle,
+        prepositions,
+        object_lemma,
+        agent_text,
+        patient_text,
+        is_negated,
+        modality,
+        coding_status,
+        coding_status = 'coded' as is_coded,
+        pattern_id,
+        event_code,
+        event_label,
+        event_root_code,
+        quad_class,
+        goldstein,
+        source_actor_id,
+        target_actor_id,
+        coded_event_date as event_date,
+        date_resolution,
+        -- Confidence: a lemma-only pattern on a clause with a source is 0.6; each extra
+        -- pattern constraint that matched, a resolved target and an exact date add 0.1.
+        cast(least(
+            1.0,
+            0.6
+            + 0.1 * coalesce(pattern_specificity, 0)
+            + case when target_actor_id is not null then 0.1 else 0.0 end
+            + case when date_resolution = 'exact' then 0.1 else 0.0 end
+        ) as double) as confidence
+
+    from coded
+
+)
+
+select * from final

@@ -1,0 +1,410 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
+
+{#- Resolution chain, first hit wins:
+    1. exact alias (names, aliases, country names, demonyms, capitals/seats of government)
+    2. the antecedent the annotator linked (surname short forms, role references)
+    3. dated role: a ROLE_REF ("the Russian defense minister") resolves to the holder
+       of that role in that country on the article's date; then a bare surname of a
+       dictionary person named elsewhere in the article (short_form)
+    4. fuzzy: Jaro-Winkler similarity above var('fuzzy_match_threshold')
+    5. a new actor for PERSON/ORG/GPE/LOC/FAC mentions outside the dictionary
+    6. a role reference with no holder resolves to the country/organisation named
+       by its modifier ("United States officials" -> United States)
+    Mentions left unresolved stay here with resolution_method 'unresolved' or
+    'not_an_actor_label'; nothing is dropped. -#}
+
+with
+
+mentions as (
+
+    select * from {{ ref('stg_raw__entity_mentions') }}
+
+),
+
+selected_annotations as (
+
+    select * from {{ ref('int_annotations_selected') }}
+
+),
+
+aliases as (
+
+    select * from {{ ref('int_actor_aliases_unioned') }}
+
+),
+
+roles as (
+
+    select * from {{ ref('int_actor_roles_dated') }}
+
+),
+
+role_terms as (
+
+    select * from {{ ref('role_terms') }}
+
+),
+
+current_mentions as (
+
+    select
+        mentions.article_id,
+        mentions.annotator_version,
+        mentions.mention_index,
+        mentions.sentence_index,
+        mentions.start_char,
+        mentions.end_char,
+        mentions.mention_text,
+        mentions.label,
+        mentions.role,
+        mentions.role_modifier,
+        mentions.affiliation,
+        mentions.role_source,
+        mentions.antecedent_mention_index,
+        mentions.antecedent_link,
+        selected_annotations.article_date,
+        selected_annotations.annotated_at,
+        {{ normalize_name('mentions.mention_text') }} as name_normalized,
+        {{ normalize_name('mentions.role') }} as role_normalized,
+        {{ normalize_name('mentions.role_modifier') }} as role_modifier_normalized,
+        {{ normalize_name('mentions.affiliation') }} as affiliation_normalized,
+        nullif(trim(regexp_replace(regexp_replace(
+            replace(trim(mentions.mention_text), '’', ''''), '''s?$', ''
+        ), '^[Tt]he\s+', '')), '')
+            as display_name,
+        case
+            when mentions.label = 'PERSON' then 'person'
+            when mentions.label = 'ORG' then 'organization'
+            when mentions.label in ('GPE', 'LOC', 'FAC') then 'location'
+        end as new_actor_type,
+        mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC', 'ROLE_REF') as is_actor_label
+
+    from mentions
+
+    inner join selected_annotations
+        on
+            mentions.article_id = selected_annotations.article_id
+            and mentions.annotator_version = selected_annotations.annotator_version
+
+    {% if is_incremental() %}
+        where selected_annotations.annotated_at >= (
+            select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
+            from {{ this }} as this
+        )
+    {% endif %}
+
+),
+
+usable_aliases as (
+
+    select * from aliases
+
+    where not is_ambiguous
+
+),
+
+alias_matches as (
+
+    select
+        current_mentions.article_id,
+        current_mentions.mention_index,
+        usable_aliases.actor_id,
+        usable_aliases.alias_kind
+
+    from current_mentions
+
+    inner join usable_aliases
+        on current_mentions.name_normalized = usable_aliases.alias_normalized
+
+    -- The small spaCy model often labels a bare surname GPE ("Scholz", "Modi"), so a
+    -- person alias may match any label; a type-compatible alias is preferred below.
+    where current_mentions.is_actor_label
+
+    qualify row_number() over (
+        partition by current_mentions.article_id, current_mentions.mention_index
+        order by
+            (usable_aliases.actor_type = 'person') != (current_mentions.label = 'PERSON'),
+            usable_aliases.match_priority,
+            usable_aliases.actor_id
+    ) = 1
+
+),
+
+context_lookup as (
+
+    select
+        alias_normalized,
+        actor_id,
+        actor_type,
+        country_code
+
+    from usable_aliases
+
+    where actor_type in ('country', 'organization')
+
+    qualify row_number() over (
+        partition by alias_normalized
+        order by match_priority, actor_type, actor_id
+    ) = 1
+
+),
+
+mention_context as (
+
+    select
+        current_mentions.*,
+        role_terms.role as role_family,
+        role_terms.sector as role_sector,
+        coalesce(role_terms.is_collective, false) as is_collective_role,
+        coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
+        coalesce(modifier_lookup.country_code, affiliation_lookup.country_code) as context_country_code
+
+    from current_mentions
+
+    left join role_terms
+        on current_mentions.role_normalized = role_terms.role_term
+
+    left join context_lookup as modifier_lookup
+        on current_mentions.role_modifier_normalized = modifier_lookup.alias_normalized
+
+    left join context_lookup as affiliation_lookup
+        on current_mentions.affiliation_normalized = affiliation_lookup.alias_normalized
+
+),
+
+role_matches as (
+
+    select
+        mention_context.article_id,
+        mention_context.mention_index,
+        roles.actor_id
+
+    from mention_context
+
+    inner join roles
+        on
+            mention_context.role_family = roles.role
+            and (
+                mention_context.context_country_code = roles.country_code
+                or mention_context.context_actor_id = roles.organization_actor_id
+            )
+            and mention_context.article_date >= roles.valid_from
+            and (roles.valid_to is null or mention_context.article_date < roles.valid_to)
+
+    where
+        mention_context.label = 'ROLE_REF'
+        and not mention_context.is_collective_role
+
+    qualify row_number() over (
+        partition by mention_context.article_id, mention_context.mention_index
+        order by roles.valid_from desc, roles.actor_id asc
+    ) = 1
+
+),
+
+unmatched_names as (
+
+    select current_mentions.*
+
+    from current_mentions
+
+    left join alias_matches
+        on
+            current_mentions.article_id = alias_matches.article_id
+            and current_mentions.mention_index = alias_matches.mention_index
+
+    where
+        alias_matches.actor_id is null
+        and current_mentions.label in ('PERSON', 'ORG')
+        and current_mentions.name_normalized is not null
+
+),
+
+fuzzy_matches as (
+
+    select
+        unmatched_names.article_id,
+        unmatched_names.mention_index,
+        usable_aliases.actor_id,
+        jaro_winkler_similarity(unmatched_names.name_normalized, usable_aliases.alias_normalized)
+            as similarity
+
+    from unmatched_names
+
+    inner join usable_aliases
+        on
+            length(usable_aliases.alias_normalized) >= {{ var('fuzzy_min_alias_length') }}
+            and (usable_aliases.actor_type = 'person') = (unmatched_names.label = 'PERSON')
+            and jaro_winkler_similarity(unmatched_names.name_normalized, usable_aliases.alias_normalized)
+            >= {{ var('fuzzy_match_threshold') }}
+
+    qualify row_number() over (
+        partition by unmatched_names.article_id, unmatched_names.mention_index
+        order by similarity desc, usable_aliases.actor_id asc
+    ) = 1
+
+),
+
+article_people as (
+
+    select
+        alias_matches.article_id,
+        usable_aliases.actor_id,
+        {{ normalize_name("regexp_extract(usable_aliases.alias, '(\\S+)$')") }} as surname
+
+    from alias_matches
+
+    inner join usable_aliases
+        on
+            alias_matches.actor_id = usable_aliases.actor_id
+            and usable_aliases.alias_kind = 'canonical'
+
+    where usable_aliases.actor_type = 'person'
+
+),
+
+-- A bare surname of a person named earlier in the same article, when the annotator
+-- did not link it (spaCy often labels it GPE or ORG: "Leyen", "Modi").
+short_form_matches as (
+
+    select
+        current_mentions.article_id,
+        current_mentions.mention_index,
+        min(article_people.actor_id) as actor_id
+
+    from current_mentions
+
+    inner join article_people
+        on
+            current_mentions.article_id = article_people.article_id
+            and current_mentions.name_normalized = article_people.surname
+
+    where
+        current_mentions.is_actor_label
+        and current_mentions.label != 'ROLE_REF'
+
+    group by current_mentions.article_id, current_mentions.mention_index
+
+    having count(distinct article_people.actor_id) = 1
+
+),
+
+own_resolution as (
+
+    select
+        mention_context.*,
+        fuzzy_matches.similarity as fuzzy_similarity,
+        case
+            when alias_matches.actor_id is not null then alias_matches.actor_id
+            when role_matches.actor_id is not null then role_matches.actor_id
+            when short_form_matches.actor_id is not null then short_form_matches.actor_id
+            when fuzzy_matches.actor_id is not null then fuzzy_matches.actor_id
+            when mention_context.new_actor_type is not null and mention_context.display_name is not null
+                then {{ actor_id('mention_context.new_actor_type', 'mention_context.display_name') }}
+            when mention_context.label = 'ROLE_REF' then mention_context.context_actor_id
+        end as own_actor_id,
+        case
+            when alias_matches.alias_kind = 'demonym' then 'demonym'
+            when alias_matches.alias_kind in ('capital', 'seat_of_government', 'metonym') then 'metonym'
+            when alias_matches.actor_id is not null then 'exact_alias'
+            when role_matches.actor_id is not null then 'dated_role'
+            when short_form_matches.actor_id is not null then 'short_form'
+            when fuzzy_matches.actor_id is not null then 'fuzzy'
+            when mention_context.new_actor_type is not null and mention_context.display_name is not null
+                then 'new_actor'
+            when mention_context.label = 'ROLE_REF' and mention_context.context_actor_id is not null
+                then 'role_context'
+            when mention_context.is_actor_label then 'unresolved'
+            else 'not_an_actor_label'
+        end as own_method
+
+    from mention_context
+
+    left join alias_matches
+        on
+            mention_context.article_id = alias_matches.article_id
+            and mention_context.mention_index = alias_matches.mention_index
+
+    left join role_matches
+        on
+            mention_context.article_id = role_matches.article_id
+            and mention_context.mention_index = role_matches.mention_index
+
+    left join short_form_matches
+        on
+            mention_context.article_id = short_form_matches.article_id
+            and mention_context.mention_index = short_form_matches.mention_index
+
+    left join fuzzy_matches
+        on
+            mention_context.article_id = fuzzy_matches.article_id
+            and mention_context.mention_index = fuzzy_matches.mention_index
+
+),
+
+with_antecedents as (
+
+    select
+        own_resolution.*,
+        antecedents.own_actor_id as antecedent_actor_id
+
+    from own_resolution
+
+    left join own_resolution as antecedents
+        on
+            own_resolution.article_id = antecedents.article_id
+            and own_resolution.antecedent_mention_index = antecedents.mention_index
+            and own_resolution.is_actor_label
+
+),
+
+final as (
+
+    select
+        md5(article_id || '|' || cast(mention_index as varchar)) as mention_id,
+        article_id,
+        annotator_version,
+        annotated_at,
+        article_date,
+        mention_index,
+        sentence_index,
+        start_char,
+        end_char,
+        mention_text,
+        label,
+        role,
+        role_modifier,
+        affiliation,
+        antecedent_mention_index,
+        antecedent_link,
+        case
+            when own_method in ('exact_alias', 'metonym', 'demonym') then own_actor_id
+            when antecedent_actor_id is not null then antecedent_actor_id
+            else own_actor_id
+        end as actor_id,
+        case
+            when own_method in ('exact_alias', 'metonym', 'demonym') then own_method
+            when antecedent_actor_id is not null then 'antecedent'
+            else own_method
+        end as resolution_method,
+        case when own_method = 'fuzzy' then fuzzy_similarity end as match_score,
+        case when own_method = 'new_actor' and antecedent_actor_id is null then display_name end as new_actor_name,
+        case when own_method = 'new_actor' and antecedent_actor_id is null then new_actor_type end as new_actor_type,
+        case when own_method = 'new_actor' and antecedent_actor_id is null then context_country_code end
+            as new_actor_country_code,
+        case when own_method = 'new_actor' and antecedent_actor_id is null then role_sector end as new_actor_sector,
+        role_family,
+        role_sector
+
+    from with_antecedents
+
+)
+
+select * from final

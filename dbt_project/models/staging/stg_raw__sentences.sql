@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'sentences') }}
+
+),
+
+renamed as (
+
+    select
+        article_id,
+        annotator_version,
+        sentence_index,
+        start_char,
+        end_char,
+        text as sentence_text
+
+    from source
+
+)
+
+select * from renamed
