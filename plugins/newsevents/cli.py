@@ -75,7 +75,7 @@ def _summary_table(summary: dict[str, Any]) -> None:
 
     table = Table(title="newsevents run", show_header=True)
     table.add_column("what")
-    table.add_column("value", justify="right")
+    table.add_column("value", justify="right", overflow="fold")
     table.add_row("discovered", str(summary.get("discovered", 0)))
     table.add_row("fetched", str(summary.get("fetched", 0)))
     table.add_row("articles loaded (new)", str(summary.get("articles_loaded", 0)))
@@ -104,10 +104,13 @@ def _summary_table(summary: dict[str, Any]) -> None:
     static_index = (summary.get("docs") or {}).get("static_index")
     if static_index:
         table.add_row("docs site", static_index)
-    Console().print(table)
+    # Piped output (CI, Airflow logs) has no terminal width: keep paths on one line.
+    Console(width=None if sys.stdout.isatty() else SUMMARY_WIDTH).print(table)
 
 
 MART_TABLES = ("actors", "events", "relations")
+# Columns of the summary table when stdout is not a terminal: wide enough for paths.
+SUMMARY_WIDTH = 200
 
 
 def _mart_counts(warehouse: str | None) -> dict[str, int]:

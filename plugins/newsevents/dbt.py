@@ -21,6 +21,8 @@ from typing import Any
 LOGGER = logging.getLogger(__name__)
 
 ENV_WORK_DB = "NEWSEVENTS_WORK_DB"
+# Set to any value to see dbt's own progress lines on the console.
+ENV_VERBOSE = "NEWSEVENTS_DBT_VERBOSE"
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 # dbt's in-process runner is not re-entrant and the environment variable is process-wide.
@@ -89,6 +91,9 @@ def _invoke(args: list[str], work_db_path: str | os.PathLike[str]) -> Any:
             "--profiles-dir",
             str(PROJECT_DIR),
         ]
+        if not os.environ.get(ENV_VERBOSE):
+            # Errors still print; the full log stays in dbt_project/logs/dbt.log.
+            full_args.insert(0, "--quiet")
         LOGGER.info("dbt %s on %s", " ".join(args), path)
         try:
             result = dbtRunner().invoke(full_args)
