@@ -9,6 +9,7 @@ transform never gets published.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import threading
@@ -24,6 +25,12 @@ ENV_WORK_DB = "NEWSEVENTS_WORK_DB"
 # Set to any value to see dbt's own progress lines on the console.
 ENV_VERBOSE = "NEWSEVENTS_DBT_VERBOSE"
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+SEEDS_DIR = PROJECT_DIR.parent / "seeds"
+# Where build() remembers the rules it last applied (see rules_fingerprint).
+STATE_DDL = (
+    "create schema if not exists raw; "
+    "create table if not exists raw.transform_state (key varchar primary key, value varchar)"
+)
 
 # dbt's in-process runner is not re-entrant and the environment variable is process-wide.
 _LOCK = threading.Lock()
@@ -104,14 +111,61 @@ def _invoke(args: list[str], work_db_path: str | os.PathLike[str]) -> Any:
     return result
 
 
+def rules_fingerprint() -> str:
+    """sha256 over the seeds and the model SQL: the rules that incremental models applied.
+
+    Incremental models resolve and code each article once; when an analyst edits a seed
+    (an alias, a dated role, a verb pattern) or a model changes, old articles must be
+    re-resolved, so :func:`build` turns into a full refresh when this value changes.
+    """
+    digest = hashlib.sha256()
+    seeds = SEEDS_DIR.glob("*.csv")
+    models = (PROJECT_DIR / "models").rglob("*.sql")
+    for path in sorted([*seeds, *models]):
+        digest.update(str(path.relative_to(PROJECT_DIR.parent)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stored_fingerprint(work_db_path: str) -> str | None:
+    import duckdb
+
+    if not Path(work_db_path).exists():
+        return None
+    with duckdb.connect(work_db_path) as con:
+        con.execute(STATE_DDL)
+        row = con.execute(
+            "select value from raw.transform_state where key = 'rules_fingerprint'"
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _store_fingerprint(work_db_path: str, fingerprint: str) -> None:
+    import duckdb
+
+    with duckdb.connect(work_db_path) as con:
+        con.execute(STATE_DDL)
+        con.execute(
+            "insert or replace into raw.transform_state values ('rules_fingerprint', ?)",
+            [fingerprint],
+        )
+
+
 def build(
     work_db_path: str, full_refresh: bool = False, select: str | None = None
 ) -> dict[str, Any]:
     """``dbt build`` (seeds, models, unit and data tests) on the work database.
 
-    Returns ``{"success", "counts": {status: n}, "models": n, "tests": n, "seeds": n,
-    "unit_tests": n}``; raises :class:`DbtError` listing what failed.
+    A change of the seeds or models since the last successful build (see
+    :func:`rules_fingerprint`) makes it a full refresh. Returns ``{"success",
+    "counts": {status: n}, "models": n, "tests": n, "seeds": n, "unit_tests": n,
+    "full_refresh"}``; raises :class:`DbtError` listing what failed.
     """
+    fingerprint = rules_fingerprint()
+    stored = _stored_fingerprint(work_db_path)
+    if select is None and stored is not None and stored != fingerprint and not full_refresh:
+        LOGGER.info("seeds or models changed since the last build: full refresh")
+        full_refresh = True
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
@@ -136,10 +190,13 @@ def build(
         "tests": kinds.get("test", 0),
         "unit_tests": kinds.get("unit_test", 0),
         "seeds": kinds.get("seed", 0),
+        "full_refresh": full_refresh,
     }
     if not summary["success"]:
         detail = "; ".join(failures) or "see dbt_project/logs/dbt.log"
         raise DbtError(f"dbt build failed: {detail}")
+    if select is None:
+        _store_fingerprint(work_db_path, fingerprint)
     LOGGER.info("dbt build: %s", summary["counts"])
     return summary
 
