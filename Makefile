@@ -54,5 +54,23 @@ bench: $(STAMP)  ## performance figures (printed, not asserted)
 eval: $(STAMP)  ## precision and recall against the gold set
 	$(BIN)/newsevents eval
 
+airflow: $(STAMP)  ## local Airflow 3 (airflow standalone) on http://localhost:8080, sample sources
+	mkdir -p $(AIRFLOW_HOME)
+	# The DAG renders its dbt task group from this manifest (cheap parsing).
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	$(BIN)/airflow db migrate
+	# DuckDB allows one writer: every task that writes the warehouse takes this pool's slot.
+	$(BIN)/airflow pools set newsevents_warehouse 1 "DuckDB single writer"
+	@echo "Airflow UI: http://localhost:8080 (health: /api/v2/monitor/health)"
+	@echo "Login: admin, password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated"
+	@echo "Then unpause and trigger news_nightly; Ctrl-C stops Airflow."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone
+
+sql: $(STAMP)  ## open the published warehouse read-only (duckdb CLI, else a Python console)
+	$(BIN)/python -m newsevents.analyst shell
+
+docs: $(STAMP)  ## generate the dbt docs site and serve it on http://127.0.0.1:8081
+	$(BIN)/python -m newsevents.analyst docs --port 8081
+
 clean:  ## remove the venv, Airflow home and generated data
 	rm -rf $(VENV) airflow_home data/*.duckdb dbt_project/target dbt_project/logs

@@ -232,6 +232,10 @@ def test_resolution_chain(con: duckdb.DuckDBPyConnection) -> None:
     assert _mention_actor(con, "a", 2) == ("China", "metonym")  # Beijing
     assert _mention_actor(con, "a", 5) == ("Russia", "metonym")  # the Kremlin’s
     assert _mention_actor(con, "a", 14) == ("China", "demonym")  # Chinese
+    # A demonym resolves (events use it) but does not name the country: no actor mention.
+    assert con.execute(
+        "select count(*) from marts.actor_mentions where resolution_method = 'demonym'"
+    ).fetchone() == (0,)
     assert _mention_actor(con, "a", 3) == ("Vladimir Putin", "exact_alias")
     assert _mention_actor(con, "a", 7) == ("John Quill", "antecedent")
     assert _mention_actor(con, "a", 9) == ("Volodymyr Zelensky", "fuzzy")
@@ -262,8 +266,18 @@ def test_events_coded_and_deduplicated(con: duckdb.DuckDBPyConnection) -> None:
     assert criticism["quad_class"] == 3 and criticism["goldstein"] < 0
     aid = events[("Antony Blinken", "Ukraine", "03")]
     assert aid["event_code"] == "033" and aid["goldstein"] == pytest.approx(5.2)
-    assert events[("Russia", None, "05")]["event_code"] == "051"  # welcome + readiness
-    assert events[("John Quill", None, "08")]["event_code"] == "080"  # back down
+    # An event needs a named target: "Russia welcomed the readiness ..." and "Quill backed
+    # down" are coded (most specific pattern) but kept out of the marts.
+    assert ("Russia", None, "05") not in events and ("John Quill", None, "08") not in events
+    untargeted = dict(
+        con.execute(
+            """
+            select trigger_lemma, event_code from intermediate.int_event_candidates_coded
+            where article_id = 'aaaaaaaa' and coding_status = 'untargeted_statement'
+            """
+        ).fetchall()
+    )
+    assert untargeted == {"welcome": "051", "back": "080"}  # welcome + readiness; back down
     threat = events[("Sergei Shoigu", "Ukraine", "13")]
     assert str(threat["event_date"]) == "2023-06-01"  # article date when the clause has none
     # The negated condemnation is not an event.
@@ -284,6 +298,8 @@ def test_uncoded_candidates_kept_with_reason(con: duckdb.DuckDBPyConnection) -> 
         "meet": "planned",
         "frobnicate": "no_pattern",
         "criticize": "no_source_actor",
+        "welcome": "untargeted_statement",
+        "back": "untargeted_statement",
     }
 
 

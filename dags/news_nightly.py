@@ -1,0 +1,242 @@
+"""
+### news_nightly: news articles in, event-data warehouse out
+
+Every night at 02:00 UTC, one run of the same stages as `newsevents run`
+(`newsevents.pipeline`):
+
+1. **resolve_settings / validate_sources**: sources file and warehouse path from the
+   run params, else the Airflow Variables `newsevents_sources` /
+   `newsevents_warehouse`, else `NEWSEVENTS_SOURCES` / `NEWSEVENTS_WAREHOUSE`,
+   else the bundled sample. A broken sources file fails here, naming the field.
+2. **discover**: one mapped task per source. A source that is down is logged and
+   yields no candidates; it never fails the run.
+3. **plan_batches → fetch_batch** (mapped over batches): polite fetching and
+   extraction into spool files. Per-article failures are fetch-log statuses.
+4. **load_raw → annotate**: spool files into `raw.*`, then spaCy.
+5. **dbt**: the dbt project rendered by astronomer-cosmos, one task per model
+   (`dbt build --select <model>`: the model and its tests), so one failed model
+   retries alone.
+6. **docs → publish → summary**: `dbt docs generate --static`, the atomic copy of
+   the work DB over the published warehouse (updates the
+   `newsevents://warehouse` Asset, which triggers `news_docs`), a run summary.
+
+Every task that writes DuckDB runs in the pool `newsevents_warehouse` (1 slot):
+DuckDB allows one writer. Create it once with
+`airflow pools set newsevents_warehouse 1 "DuckDB single writer"` (the docker
+init service and `make airflow` do).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from airflow.sdk import Asset, Param, dag, task
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+
+LOGGER = logging.getLogger(__name__)
+
+# The published warehouse. news_docs is scheduled on the same Asset.
+WAREHOUSE_ASSET = Asset(name="newsevents_warehouse", uri="newsevents://warehouse")
+# DuckDB has a single writer: every task that opens the work DB takes this pool's one slot.
+WAREHOUSE_POOL = "newsevents_warehouse"
+VARIABLE_SOURCES = "newsevents_sources"
+VARIABLE_WAREHOUSE = "newsevents_warehouse"
+
+PROJECT_HOME = Path(os.environ.get("NEWSEVENTS_HOME") or Path(__file__).resolve().parents[1])
+DBT_PROJECT_DIR = PROJECT_HOME / "dbt_project"
+DBT_PROFILES_YML = DBT_PROJECT_DIR / "profiles.yml"
+# Written by `dbt parse` (make airflow, the docker init service, the tests): rendering the
+# DAG from it costs a JSON read instead of a `dbt ls` subprocess on every parse.
+DBT_MANIFEST = Path(
+    os.environ.get("NEWSEVENTS_DBT_MANIFEST") or DBT_PROJECT_DIR / "target" / "manifest.json"
+)
+DBT_PROFILE_NAME = "newsevents"
+DBT_TARGET_NAME = "work"
+# The dbt next to this interpreter (the venv / image), else the one on PATH.
+DBT_EXECUTABLE = (
+    shutil.which("dbt", path=str(Path(sys.executable).parent)) or shutil.which("dbt") or "dbt"
+)
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "newsevents",
+    # Network hiccups and a busy DuckDB file are transient; a broken stage fails after 3 tries.
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=20),
+}
+
+# Rendered at run time: the dbt tasks work on the work DB that resolve_settings chose.
+DBT_ENV = {
+    "NEWSEVENTS_WORK_DB": "{{ ti.xcom_pull(task_ids='resolve_settings')['work_db'] }}",
+    "NEWSEVENTS_HOME": str(PROJECT_HOME),
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+}
+
+
+def _render_config() -> RenderConfig:
+    """The manifest when it exists (cheap); otherwise `dbt ls` in a subprocess."""
+    common: dict[str, Any] = {
+        "test_behavior": TestBehavior.BUILD,
+        "emit_datasets": False,
+        "dbt_executable_path": DBT_EXECUTABLE,
+        # A `dbt ls` fallback runs in a subprocess: parsing never imports dbt.
+        "invocation_mode": InvocationMode.SUBPROCESS,
+        # A relationships test between a seed and a mart runs after both, as its own task.
+        "should_detach_multiple_parents_tests": True,
+    }
+    if DBT_MANIFEST.is_file():
+        return RenderConfig(load_method=LoadMode.DBT_MANIFEST, **common)
+    LOGGER.warning("%s missing (run `dbt parse`): rendering with dbt ls", DBT_MANIFEST)
+    return RenderConfig(load_method=LoadMode.DBT_LS, **common)
+
+
+@dag(
+    dag_id="news_nightly",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["newsevents", "ingest", "dbt"],
+    doc_md=__doc__,
+    params={
+        "sources": Param(None, type=["null", "string"], description="sources YAML file"),
+        "warehouse": Param(None, type=["null", "string"], description="published DuckDB file"),
+    },
+)
+def news_nightly() -> None:
+    @task
+    def resolve_settings() -> dict[str, Any]:
+        """Paths for this run: params, then Airflow Variables, then the environment."""
+        from airflow.sdk import Variable, get_current_context
+        from newsevents import pipeline
+
+        params = get_current_context()["params"]
+        sources = params.get("sources") or Variable.get(VARIABLE_SOURCES, default=None)
+        warehouse = params.get("warehouse") or Variable.get(VARIABLE_WAREHOUSE, default=None)
+        return pipeline.resolve_settings(sources=sources, warehouse=warehouse)
+
+    @task
+    def validate_sources(settings: dict[str, Any]) -> list[str]:
+        """The source names to discover (mapping needs a plain list)."""
+        from newsevents import pipeline
+
+        return list(pipeline.validate_sources(settings)["sources"])
+
+    @task(map_index_template="{{ source_name }}")
+    def discover(settings: dict[str, Any], source_name: str) -> list[dict[str, Any]]:
+        from airflow.sdk import get_current_context
+        from newsevents import pipeline
+
+        get_current_context()["source_name"] = source_name  # type: ignore[typeddict-unknown-key]
+        return pipeline.discover_source(settings, source_name)
+
+    @task
+    def plan_batches(
+        settings: dict[str, Any], candidates: list[list[dict[str, Any]]]
+    ) -> list[list[dict[str, Any]]]:
+        from newsevents import pipeline
+
+        return pipeline.plan_batches(settings, list(candidates))
+
+    @task
+    def fetch_batch(settings: dict[str, Any], batch: list[dict[str, Any]]) -> dict[str, Any]:
+        from newsevents import pipeline
+
+        return pipeline.fetch_batch(settings, batch)
+
+    # none_failed: with nothing new to fetch the mapped fetch is skipped, loading still runs
+    # (and picks up spool files a killed run left behind).
+    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
+    def load_raw(settings: dict[str, Any]) -> dict[str, Any]:
+        from newsevents import pipeline
+
+        return pipeline.load_raw(settings)
+
+    @task(pool=WAREHOUSE_POOL)
+    def annotate(settings: dict[str, Any]) -> dict[str, Any]:
+        from newsevents import pipeline
+
+        return pipeline.annotate(settings)
+
+    @task(pool=WAREHOUSE_POOL)
+    def docs(settings: dict[str, Any]) -> dict[str, Any]:
+        """`dbt docs generate --static`: a docs failure stops the publish."""
+        from newsevents import dbt
+
+        return {"static_index": dbt.docs_generate(settings["work_db"])}
+
+    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_ASSET])
+    def publish(settings: dict[str, Any]) -> dict[str, Any]:
+        from newsevents import pipeline
+
+        return pipeline.publish(settings)
+
+    @task
+    def summary(
+        settings: dict[str, Any],
+        loaded: dict[str, Any],
+        annotated: dict[str, Any],
+        published: dict[str, Any],
+    ) -> dict[str, Any]:
+        """What this run did, in the task log and as one XCom (no DuckDB access)."""
+        report = {
+            "warehouse": settings["warehouse"],
+            "articles_loaded": loaded.get("articles"),
+            "fetch_statuses": loaded.get("statuses", {}),
+            "annotate": annotated,
+            "publish": published,
+        }
+        LOGGER.info("news_nightly summary: %s", report)
+        return report
+
+    settings = resolve_settings()
+    validated = validate_sources(settings)
+    candidates = discover.partial(settings=settings).expand(source_name=validated)
+    batches = plan_batches(settings, candidates)
+    fetched = fetch_batch.partial(settings=settings).expand(batch=batches)
+    loaded = load_raw(settings)
+    fetched >> loaded
+    annotated = annotate(settings)
+    loaded >> annotated
+
+    transform = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=DBT_MANIFEST if DBT_MANIFEST.is_file() else None,
+            install_dbt_deps=False,
+            env_vars=DBT_ENV,
+        ),
+        profile_config=ProfileConfig(
+            profile_name=DBT_PROFILE_NAME,
+            target_name=DBT_TARGET_NAME,
+            profiles_yml_filepath=DBT_PROFILES_YML,
+        ),
+        execution_config=ExecutionConfig(
+            dbt_executable_path=DBT_EXECUTABLE, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
+        render_config=_render_config(),
+        operator_args={"pool": WAREHOUSE_POOL, "append_env": True},
+    )
+    annotated >> transform
+    documented = docs(settings)
+    transform >> documented
+    published = publish(settings)
+    documented >> published
+    summary(settings, loaded, annotated, published)
+
+
+dag = news_nightly()
+
+if __name__ == "__main__":
+    dag.test()
