@@ -2,7 +2,7 @@
 # Both create .venv from requirements.lock when it is missing or stale.
 
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -26,7 +26,10 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# An old pip silently skips lxml_html_clean, and trafilatura then fails to import.
 	$(BIN)/pip install -q -U pip
-	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock
+	# (grep drops pip's notes about this machine's optional local mirrors)
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock 2>&1 \
+		| { grep -v "is ignored: it is neither a file nor a directory" || true; }; \
+		test "$${PIPESTATUS[0]}" -eq 0
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -36,6 +39,7 @@ run: $(STAMP)  ## run the whole pipeline once on the bundled sample sources
 	$(BIN)/newsevents run
 
 test: $(STAMP)  ## run the whole test suite (what CI runs)
+	bash scripts/ci_system_deps.sh
 	$(BIN)/python -m pytest -q tests
 
 lint: $(STAMP)  ## ruff, mypy and sqlfluff
