@@ -14,7 +14,6 @@ from typing import Any
 
 import duckdb
 import pytest
-
 from newsevents import evaluate
 
 MART_KEYS = {
@@ -71,7 +70,9 @@ def sample_runs(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     }
 
 
-def test_sample_run_loads_every_sample_article(sample_runs: dict[str, Any], repo_root: Path) -> None:
+def test_sample_run_loads_every_sample_article(
+    sample_runs: dict[str, Any], repo_root: Path
+) -> None:
     pages = sorted((repo_root / "samples" / "articles").glob("*.html"))
     with duckdb.connect(str(sample_runs["warehouse"]), read_only=True) as con:
         statuses = dict(
