@@ -16,7 +16,8 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
 5. **dbt**: the dbt project rendered by astronomer-cosmos, one task per model
    (`dbt build --select <model>`: the model and its tests), so one failed model
    retries alone.
-6. **docs → publish → summary**: `dbt docs generate --static`, the atomic copy of
+6. **docs → record_run → publish → summary**: `dbt docs generate --static`, this
+   run's row in `marts.pipeline_runs` (counts, seconds, anomaly warnings), the atomic copy of
    the work DB over the published warehouse (updates the
    `newsevents://warehouse` Asset, which triggers `news_docs`), a run summary.
 
@@ -175,6 +176,31 @@ def news_nightly() -> None:
 
         return {"static_index": dbt.docs_generate(settings["work_db"])}
 
+    @task(pool=WAREHOUSE_POOL)
+    def record_run(
+        settings: dict[str, Any],
+        source_names: list[str],
+        loaded: dict[str, Any],
+        annotated: dict[str, Any],
+        documented: dict[str, Any],
+    ) -> list[str]:
+        """This run's row in `marts.pipeline_runs` (written before publish), logged too."""
+        from airflow.sdk import get_current_context
+        from newsevents import runs
+
+        context = get_current_context()
+        lines = runs.record_stage_results(
+            settings,
+            context["run_id"],
+            context["dag_run"].start_date,
+            loaded,
+            {"annotate": annotated, "docs": documented},
+            source_names,
+        )
+        for line in lines:
+            LOGGER.info("%s", line)
+        return lines
+
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_ASSET])
     def publish(settings: dict[str, Any]) -> dict[str, Any]:
         from newsevents import pipeline
@@ -231,8 +257,9 @@ def news_nightly() -> None:
     annotated >> transform
     documented = docs(settings)
     transform >> documented
+    recorded = record_run(settings, validated, loaded, annotated, documented)
     published = publish(settings)
-    documented >> published
+    recorded >> published
     summary(settings, loaded, annotated, published)
 
 

@@ -19,11 +19,12 @@ NIGHTLY_EDGES = {
     "load_raw": {"fetch_batch"},
     "annotate": {"load_raw"},
     "docs": set(),  # after the last dbt tasks, checked below
-    "publish": {"docs"},
+    "record_run": {"validate_sources", "load_raw", "annotate", "docs"},
+    "publish": {"record_run"},
     "summary": {"publish", "load_raw", "annotate"},
 }
 # Tasks that open the work DB for writing: DuckDB has one writer.
-WAREHOUSE_WRITERS = {"load_raw", "annotate", "docs", "publish"}
+WAREHOUSE_WRITERS = {"load_raw", "annotate", "docs", "record_run", "publish"}
 
 
 def _nightly(report: dict[str, Any]) -> dict[str, Any]:
