@@ -28,11 +28,13 @@ LOGGER = logging.getLogger(__name__)
 
 # Floors enforced by the test suite (make test) and by `newsevents eval --check`.
 # Raised as quality improves, never lowered.
+# Set to the measured figures on samples/ minus a 0.03 margin, rounded down
+# (measured: actors P=0.947 R=0.991, events P=0.979 R=1.000).
 EVAL_FLOORS: dict[str, float] = {
-    "actors_precision": 0.0,
-    "actors_recall": 0.0,
-    "events_precision": 0.0,
-    "events_recall": 0.0,
+    "actors_precision": 0.91,
+    "actors_recall": 0.96,
+    "events_precision": 0.94,
+    "events_recall": 0.97,
 }
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "samples" / "gold.yml"

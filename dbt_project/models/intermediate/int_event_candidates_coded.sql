@@ -10,7 +10,8 @@
 {#- Every event candidate of the selected annotation, with the verb pattern that
     codes it and the reason when it is not coded: negated, hypothetical or planned
     (modality seed), no matching pattern, no resolved source actor, or a bare
-    statement ("X said ...") with no target (roots in var untargeted_statement_roots). The most
+    statement ("X said ...") with no target (roots in var untargeted_statement_roots). Places
+    that are not dictionary actors are never source or target. The most
     specific pattern wins (lemma + particle + preposition + object head), ties go to
     the lower pattern_id. -#}
 
@@ -31,6 +32,10 @@ selected_annotations as (
 resolved_mentions as (
 
     select * from {{ ref('int_mentions_resolved_to_actors') }}
+
+    -- Places outside the dictionary ("the Black Sea", "Rustaveli Avenue") are where
+    -- something happens, not who acts or is acted on.
+    where not coalesce(resolution_method = 'new_actor' and new_actor_type = 'location', false)
 
 ),
 

@@ -14,7 +14,9 @@
        of that role in that country on the article's date; then a bare surname of a
        dictionary person named elsewhere in the article (short_form)
     4. fuzzy: Jaro-Winkler similarity above var('fuzzy_match_threshold')
-    5. a new actor for PERSON/ORG/GPE/LOC/FAC mentions outside the dictionary
+    5. a new actor for PERSON/ORG/GPE/LOC/FAC mentions outside the dictionary, and a
+       group actor for an unnamed collective (GROUP: "Georgian protesters", country from
+       the demonym)
     6. a role reference with no holder resolves to the country/organisation named
        by its modifier ("United States officials" -> United States)
     Mentions left unresolved stay here with resolution_method 'unresolved' or
@@ -83,8 +85,9 @@ current_mentions as (
             when mentions.label = 'PERSON' then 'person'
             when mentions.label = 'ORG' then 'organization'
             when mentions.label in ('GPE', 'LOC', 'FAC') then 'location'
+            when mentions.label = 'GROUP' then 'group'
         end as new_actor_type,
-        mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC', 'ROLE_REF') as is_actor_label
+        mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC', 'ROLE_REF', 'GROUP') as is_actor_label
 
     from mentions
 
@@ -241,6 +244,11 @@ fuzzy_matches as (
     inner join usable_aliases
         on
             length(usable_aliases.alias_normalized) >= {{ var('fuzzy_min_alias_length') }}
+            -- Jaro-Winkler rewards a shared prefix: a truncated span ("Group of") must not
+            -- take a longer alias ("Group of 20"); spelling variants have similar lengths.
+            and least(length(unmatched_names.name_normalized), length(usable_aliases.alias_normalized))
+            >= {{ var('fuzzy_min_length_ratio', 0.85) }}
+            * greatest(length(unmatched_names.name_normalized), length(usable_aliases.alias_normalized))
             and (usable_aliases.actor_type = 'person') = (unmatched_names.label = 'PERSON')
             and jaro_winkler_similarity(unmatched_names.name_normalized, usable_aliases.alias_normalized)
             >= {{ var('fuzzy_match_threshold') }}

@@ -7,6 +7,11 @@
     )
 }}
 
+{#- Mentions that name an actor. A demonym ("Hungarian Prime Minister", "Russian
+    assets") is resolved to its country in int_mentions_resolved_to_actors, where event
+    coding can use it as an agent ("Russian forces shelled ..."), but it does not name
+    the country, so it is not an actor mention here. -#}
+
 with
 
 resolved_mentions as (
@@ -36,6 +41,7 @@ final as (
 
     where
         actor_id is not null
+        and resolution_method != 'demonym'
 
     {% if is_incremental() %}
             and annotated_at >= (

@@ -19,13 +19,25 @@ or a patient. What dbt gets, and how it is derived:
 * ``prepositions``: the non-temporal prepositions on the verb and on the object,
   in text order ("in"); ``participants``: JSON list of their objects,
   ``{"prep", "text", "lemma", "mention_index"}``, so dbt can match
-  "meet with X" or "send weapons to X".
+  "meet with X" or "send weapons to X". Also counted: phrases on the object's
+  content ("$1 billion in aid to Ukraine"), coordinated prepositions ("on Monday and
+  with Y"), a gerund's object ("talks on joining the EU"), a named place inside an
+  aimed phrase ("at cities across Ukraine"), and the beneficiary of a purpose clause
+  ("... to help Ukraine", prep "to"). With a reciprocal verb ("X and Y signed a pact")
+  each subject gets the others as "with" participants; several named objects of one
+  preposition ("met with X and Y") give one candidate each.
+* datelines ("LONDON, June 21 (Reuters) -") are never part of an agent; a dateline
+  the parser made the subject gives way to the phrase after it. A directive verb
+  without an object ("demanded that Russia withdraw") takes the demanded clause's
+  subject as patient; a naming verb with two objects ("which China calls X") gives
+  no candidate.
 * ``is_negated``: a ``neg`` dependent ("never", "not"), a negated governor or
   one like "refused to" for an ``xcomp``, or an object determined by "no".
 * ``modality``: a modal auxiliary (will, would, may, might, could, should, can,
   must, shall), else the governing verb of an ``xcomp`` ("expected_to",
-  "plans_to", "hopes_to", "pledges_to", ...), else inherited from the governing
-  verb of an ``xcomp``/shared-subject ``conj``.
+  "plans_to", "hopes_to", "pledges_to", "urged_to", ...) or "demanded_that" for a
+  clause a directive verb demands, else inherited from the governing verb of an
+  ``xcomp``/shared-subject ``conj``.
 * reported speech: a clause under a reporting verb ("Putin says he and Xi will
   discuss ...") gets ``reported_by_*`` from that verb's subject; "according to X"
   counts too. A bare he/she agent inside it is linked to the speaker's mention.
@@ -48,6 +60,7 @@ from spacy.tokens import Doc, Token
 from newsevents.annotate.dates import WEEKDAYS, article_date, is_time_point, resolve_date
 from newsevents.annotate.mentions import (
     Mention,
+    dateline_tokens,
     doc_text,
     sentence_bounds,
     sentence_index_by_token,
@@ -100,6 +113,14 @@ CONTROL_MODALITY = {
     "schedule": "scheduled_to",
     "set": "set_to",
     "likely": "likely_to",
+    # Directives: what someone is urged to do has not happened (dbt codes these 'hedged').
+    "urge": "urged_to",
+    "ask": "asked_to",
+    "call": "called_to",
+    "appeal": "appealed_to",
+    "press": "pressed_to",
+    "encourage": "encouraged_to",
+    "demand": "demanded_to",
 }
 # Governing verbs of an xcomp that deny it happened ("refused to meet").
 NEGATING_CONTROL = frozenset({"refuse", "decline", "fail"})
@@ -130,13 +151,57 @@ REPORTING_LEMMAS = frozenset(
     }
 )
 AMOUNT_ENTITY_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
-AMOUNT_NOUNS = frozenset({"number", "lot", "amount", "total", "sum", "package", "batch"})
+AMOUNT_NOUNS = frozenset(
+    {"number", "lot", "amount", "total", "sum", "package", "batch", "thousands", "hundreds",
+     "dozens", "millions", "scores", "tens", "crowd", "crowds", "group", "groups"}
+)  # fmt: skip
 TEMPORAL_LABELS = frozenset({"DATE", "TIME"})
 DATE_WORDS = frozenset({"yesterday", "today", "tomorrow", "tonight"})
 # Single words the NER sometimes leaves untagged but that name a day.
 BARE_DATE_WORDS = DATE_WORDS | frozenset(WEEKDAYS)
-LABEL_PRIORITY = {"PERSON": 0, "ROLE_REF": 1, "GPE": 2, "ORG": 3, "NORP": 4, "FAC": 5, "LOC": 6}
+LABEL_PRIORITY = {
+    "PERSON": 0,
+    "ROLE_REF": 1,
+    "GROUP": 2,
+    "GPE": 3,
+    "ORG": 4,
+    "NORP": 5,
+    "FAC": 6,
+    "LOC": 7,
+}
 MAX_CLIMB = 8  # levels climbed looking for a reporting verb; deeper is a parse accident
+# Verbs that direct someone to act: the subject of the demanded clause is who they
+# address ("demanded that Russia withdraw", "urged that Israel allow ...").
+DIRECTIVE_LEMMAS = frozenset(
+    {"demand", "urge", "request", "order", "require", "ask", "recommend"}
+)  # fmt: skip
+# Purpose clauses whose object is the beneficiary of the act ("... to help Ukraine").
+BENEFIT_LEMMAS = frozenset({"help", "support", "assist", "aid", "protect", "defend", "rebuild"})
+# Verbs that name something when they take two objects ("which China calls Ren'ai Jiao").
+NAMING_LEMMAS = frozenset({"call", "name", "dub", "label", "term", "brand", "rename"})
+# Prepositions that aim an act at something ("fired at", "strikes on", "sanctions
+# against"); a named place inside their unnamed object ("cities across Ukraine") is
+# added with the same preposition, as the place is what the act is aimed at.
+AIMED_PREPS = frozenset({"at", "on", "against"})
+PLACE_PREPS = frozenset({"in", "across", "throughout", "near", "around", "of"})
+# Prepositions of an amount or content phrase on the object whose own prepositional
+# phrases still belong to the verb ("pledged $1 billion in aid to Ukraine").
+OBJECT_CONTENT_PREPS = frozenset({"in", "of"})
+# Verbs whose coordinated subjects act on each other ("Kishida and Sunak signed a
+# pact", "X and Y met"): each subject gets the others as "with" participants.
+RECIPROCAL_LEMMAS = frozenset(
+    {"meet", "sign", "agree", "talk", "negotiate", "discuss", "conclude", "hold", "ink",
+     "exchange", "reach", "cooperate", "clash"}
+)  # fmt: skip
+RECIPROCAL_PREP = "with"
+# At most this many participants of one preposition are split into separate
+# candidates ("met with X, Y and Z" → three rows); more is a list of places or names.
+MAX_SPLIT_PARTICIPANTS = 6
+# Prepositions whose objects can be targets, in the order dbt prefers them
+# (var target_prepositions); a coordinated phrase of the first one present is split.
+SPLIT_PREPOSITIONS = (
+    "with", "to", "against", "on", "upon", "for", "toward", "towards", "over", "from", "into"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -187,11 +252,18 @@ class MentionIndex:
         ranked = sorted(found, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), m.start))
         return ranked[0] if ranked else None
 
-    def for_phrase(self, head: int, start: int, end: int) -> Mention | None:
-        """Mention containing ``head``, else the best one overlapping [start, end)."""
+    def for_phrase(
+        self, head: int, start: int, end: int, appositions: Sequence[int] = ()
+    ) -> Mention | None:
+        """Mention containing ``head``, else one of its appositions ("Navalny's widow, Yulia
+        Navalnaya"), else the best one overlapping [start, end)."""
         best = self._best(self._by_token.get(head, []))
         if best is not None:
             return best
+        for i in appositions:
+            best = self._best(self._by_token.get(i, []))
+            if best is not None:
+                return best
         return self._best(m for i in range(start, end) for m in self._by_token.get(i, []))
 
 
@@ -214,6 +286,11 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
     if head.ent_iob_ in {"B", "I"}:
         while end < len(head.doc) and head.doc[end].ent_iob_ == "I":
             end += 1
+    dateline = dateline_tokens(head.doc)
+    if dateline and head.i not in dateline:
+        # A dateline parsed as a modifier of the first subject is not part of it.
+        while left < head.i and left in dateline:
+            left += 1
     return left, end
 
 
@@ -265,16 +342,98 @@ def _has_marker(verb: Token) -> bool:
     return any(c.dep_ == "mark" for c in verb.children)
 
 
+def _amount_content(tok: Token) -> Token:
+    """The head of an amount's "of" phrase ("Thousands of Georgian protesters" → protesters)."""
+    if not is_amount(tok):
+        return tok
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return tok
+
+
+def _participle_clause_subjects(verb: Token) -> list[Token]:
+    """The object the parser made subject of a participle clause.
+
+    "announced sanctions against Russia covering 500 people" is parsed as if
+    "sanctions covering ..." were a clause of its own; "sanctions" is the object.
+    """
+    for child in verb.children:
+        if (
+            child.dep_ == "ccomp"
+            and child.tag_ == "VBG"
+            and not any(c.dep_ in {"aux", "auxpass", "mark"} for c in child.children)
+        ):
+            return [
+                t
+                for s in own_subjects(child)
+                if s.pos_ == "NOUN" and s.i > verb.i
+                for t in expand_conjuncts(s)
+            ]
+    return []
+
+
+def _directive_addressees(verb: Token) -> list[Token]:
+    """Subjects of the clause a directive verb demands ("demanded that Russia withdraw")."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and child.pos_ in {"VERB", "AUX"}:
+            return [
+                resolve_relative(t)
+                for s in own_subjects(child)
+                if s.dep_ == "nsubj" and s.pos_ in {"PROPN", "NOUN"}
+                for t in expand_conjuncts(s)
+            ]
+    return []
+
+
+def _subject_after_dateline(tok: Token, dateline: frozenset[int]) -> Token:
+    """The noun phrase right after a dateline that the parser hung on it as the subject.
+
+    "OSLO, March 3 (Wirepress) - Minister Espen Eide condemned ...": the parser makes
+    "OSLO" the subject and "Eide" its apposition. Returns ``tok`` when there is none.
+    """
+    if tok.i not in dateline:
+        return tok
+    end = tok.i
+    while end in dateline:
+        end += 1
+    for other in tok.doc[end:]:
+        if other.head.i in dateline and other.pos_ in {"NOUN", "PROPN", "PRON"}:
+            return other
+        if other.pos_ in {"VERB", "AUX"}:
+            break
+    return tok
+
+
 def agents_and_patients(verb: Token) -> tuple[list[Token], list[Token]]:
     """Heads of the logical agents and patients (relative pronouns resolved)."""
-    subj = [resolve_relative(t) for s in subjects(verb) for t in expand_conjuncts(s)]
+    dateline = dateline_tokens(verb.doc)
+    subj = [
+        _amount_content(
+            resolve_relative(t if t.i not in dateline else _subject_after_dateline(t, dateline))
+        )
+        for s in subjects(verb)
+        for t in expand_conjuncts(s)
+        if t.i not in dateline or _subject_after_dateline(t, dateline) is not t
+    ]
     objects = [
         resolve_relative(t)
         for c in verb.children
         if c.dep_ in OBJECT_DEPS
         for t in expand_conjuncts(c)
     ]
+    if verb.lemma_.lower() in NAMING_LEMMAS and (
+        len([c for c in verb.children if c.dep_ in OBJECT_DEPS]) > 1
+        or any(c.dep_ == "oprd" for c in verb.children)
+    ):
+        return [], []  # "which China calls Ren'ai Jiao": naming, not addressing anyone
     if not is_passive(verb):
+        if not objects and verb.lemma_.lower() in DIRECTIVE_LEMMAS:
+            objects = _directive_addressees(verb)
+        if not objects:
+            objects = _participle_clause_subjects(verb)
         return subj, objects
     by_agents = [
         t
@@ -311,20 +470,106 @@ def _is_temporal(pobj: Token) -> bool:
     return pobj.ent_type_ in TEMPORAL_LABELS or pobj.lower_ in DATE_WORDS
 
 
+def _with_coordinated_preps(head: Token) -> list[Token]:
+    """Prepositions on ``head`` and those coordinated with them ("on Monday and with Y")."""
+    out: list[Token] = []
+    stack = [c for c in head.children if c.dep_ in PREP_DEPS and c.pos_ == "ADP"]
+    while stack:
+        prep = stack.pop()
+        out.append(prep)
+        stack.extend(c for c in prep.children if c.dep_ == "conj" and c.pos_ == "ADP")
+    return out
+
+
 def _prep_phrases(heads: Iterable[Token | None]) -> list[tuple[Token, Token]]:
     """(preposition, object) pairs attached to the given heads, non-temporal, in text order."""
     pairs: list[tuple[Token, Token]] = []
     for head in heads:
         if head is None:
             continue
-        for prep in head.children:
-            if prep.dep_ not in PREP_DEPS or prep.pos_ != "ADP":
-                continue
+        for prep in _with_coordinated_preps(head):
             for pobj in prep.children:
                 if pobj.dep_ == "pobj" and not _is_temporal(pobj):
                     pairs.extend((prep, t) for t in expand_conjuncts(pobj))
+                elif pobj.dep_ == "pcomp" and pobj.pos_ == "VERB":
+                    # "talks on joining the European Union": the gerund's object.
+                    pairs.extend(
+                        (prep, t)
+                        for obj in pobj.children
+                        if obj.dep_ == "dobj"
+                        for t in expand_conjuncts(obj)
+                    )
     pairs.sort(key=lambda pair: (pair[0].i, pair[1].i))
     return pairs
+
+
+def _participant_pairs(verb: Token, patient: Token | None) -> list[tuple[Token, Token]]:
+    """Prepositional phrases on the verb and the object, and on the object's content phrase.
+
+    "pledged $1 billion in aid to Ukraine": "to Ukraine" hangs on "aid", the object of
+    the amount's "in"; it still names whom the verb is for.
+    """
+    heads: list[Token | None] = [verb, patient]
+    if patient is not None:
+        heads.extend(
+            pobj for prep, pobj in _prep_phrases([patient]) if prep.lower_ in OBJECT_CONTENT_PREPS
+        )
+    pairs = _prep_phrases(heads)
+    # "fired missiles at cities across Ukraine": a place inside an unnamed aim.
+    pairs.extend(
+        (prep, place)
+        for prep, pobj in list(pairs)
+        if prep.lower_ in AIMED_PREPS and not pobj.ent_type_ and pobj.pos_ == "NOUN"
+        for inner, place in _prep_phrases([pobj])
+        if inner.lower_ in PLACE_PREPS and place.ent_type_ in {"GPE", "LOC"}
+    )
+    pairs.extend(_beneficiaries(verb))
+    pairs.sort(key=lambda pair: (pair[0].i, pair[1].i))
+    return pairs
+
+
+def _beneficiaries(verb: Token) -> list[tuple[Token, Token]]:
+    """("to", X) for a purpose clause "to help X" on the verb ("announced $3 billion ... to
+    help Ukraine borrow"): X is whom the act is for. The "to" is the clause's marker."""
+    out: list[tuple[Token, Token]] = []
+    for clause in verb.children:
+        if clause.dep_ not in {"advcl", "xcomp"} or clause.lemma_.lower() not in BENEFIT_LEMMAS:
+            continue
+        marker = next((c for c in clause.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+        if marker is None:
+            continue
+        # "to help X", "to help X borrow" (X subject of the bare infinitive), "to help
+        # rebuild X" (object of the infinitive).
+        heads = [clause] + [c for c in clause.children if c.dep_ in {"ccomp", "xcomp"}]
+        out.extend(
+            (marker, t)
+            for head in heads
+            for obj in head.children
+            if obj.dep_ in OBJECT_DEPS | {"nsubj"} and obj.pos_ in {"PROPN", "NOUN"}
+            for t in expand_conjuncts(obj)
+        )
+    return out
+
+
+def _split_participants(
+    pairs: list[tuple[Token, Token]], index: MentionIndex
+) -> list[list[tuple[Token, Token]]]:
+    """One participant list per object of a coordinated phrase ("met with X and Y").
+
+    The first preposition with several objects that are entity mentions is split, so
+    every object can become the target of its own event; the other phrases stay in
+    every list. Coordinated common nouns ("in grants and loans") are not split.
+    """
+    by_prep: dict[str, list[tuple[Token, Token]]] = {}
+    for prep, pobj in pairs:
+        by_prep.setdefault(prep.lower_, []).append((prep, pobj))
+    for word in SPLIT_PREPOSITIONS:
+        group = by_prep.get(word, [])
+        named = sum(index.for_phrase(pobj.i, *phrase_bounds(pobj)) is not None for _, pobj in group)
+        if 1 < len(group) <= MAX_SPLIT_PARTICIPANTS and named > 1:
+            rest = [pair for pair in pairs if pair not in group]
+            return [sorted([pair, *rest], key=lambda p: (p[0].i, p[1].i)) for pair in group]
+    return [pairs]
 
 
 def is_negated(verb: Token, depth: int = 0) -> bool:
@@ -346,6 +591,8 @@ def modality(verb: Token, depth: int = 0) -> str | None:
     if depth >= MAX_CLIMB:
         return None
     head = verb.head
+    if verb.dep_ == "ccomp" and head.lemma_.lower() in DIRECTIVE_LEMMAS:
+        return "demanded_that"  # "demanded that Russia withdraw": not (yet) done
     if verb.dep_ == "xcomp":
         lemma = head.lemma_.lower()
         if lemma in CONTROL_MODALITY:
@@ -454,7 +701,8 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
     doc = tok.doc
     start_char = doc[start].idx
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
-    mention = index.for_phrase(tok.i, start, end)
+    appositions = [c.i for c in tok.children if c.dep_ == "appos"]
+    mention = index.for_phrase(tok.i, start, end, appositions)
     return _Phrase(
         doc_text(doc)[start_char:end_char],
         start_char,
@@ -463,8 +711,21 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
     )
 
 
-def _participants(pairs: list[tuple[Token, Token]], index: MentionIndex) -> str | None:
+def _participants(
+    pairs: list[tuple[Token, Token]], index: MentionIndex, partners: Sequence[Token] = ()
+) -> str | None:
+    """JSON participant list; reciprocal co-subjects come first as "with" participants."""
     items = []
+    for partner in partners:
+        phrase = _phrase(partner, index)
+        items.append(
+            {
+                "prep": RECIPROCAL_PREP,
+                "text": phrase.text,
+                "lemma": partner.lemma_.lower(),
+                "mention_index": phrase.mention_index,
+            }
+        )
     for prep, pobj in pairs:
         phrase = _phrase(pobj, index)
         items.append(
@@ -535,6 +796,7 @@ def extract_candidates(
         }
         agent_toks: list[Token | None] = [*agents] or [None]
         patient_toks: list[Token | None] = [*patients] or [None]
+        reciprocal = len(agents) > 1 and verb.lemma_.lower() in RECIPROCAL_LEMMAS and not passive
         for agent_tok in agent_toks:
             agent = _phrase(agent_tok, index)
             if (
@@ -545,25 +807,27 @@ def extract_candidates(
             ):
                 # "Putin says he ...": the pronoun is the speaker.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, speaker.mention_index)
+            partners = [t for t in agents if t is not agent_tok] if reciprocal else []
             for patient_tok in patient_toks:
                 patient = _phrase(patient_tok, index)
-                pairs = _prep_phrases([verb, patient_tok if not passive else None])
+                pairs = _participant_pairs(verb, patient_tok if not passive else None)
                 preps = " ".join(dict.fromkeys(p.lower_ for p, _ in pairs)) or None
-                out.append(
-                    Candidate(
-                        candidate_index=len(out),
-                        prepositions=preps,
-                        object_lemma=object_lemma(patient_tok),
-                        agent_text=agent.text,
-                        agent_start_char=agent.start_char,
-                        agent_end_char=agent.end_char,
-                        agent_mention_index=agent.mention_index,
-                        patient_text=patient.text,
-                        patient_start_char=patient.start_char,
-                        patient_end_char=patient.end_char,
-                        patient_mention_index=patient.mention_index,
-                        participants=_participants(pairs, index),
-                        **shared,  # type: ignore[arg-type]
+                for split in _split_participants(pairs, index):
+                    out.append(
+                        Candidate(
+                            candidate_index=len(out),
+                            prepositions=preps,
+                            object_lemma=object_lemma(patient_tok),
+                            agent_text=agent.text,
+                            agent_start_char=agent.start_char,
+                            agent_end_char=agent.end_char,
+                            agent_mention_index=agent.mention_index,
+                            patient_text=patient.text,
+                            patient_start_char=patient.start_char,
+                            patient_end_char=patient.end_char,
+                            patient_mention_index=patient.mention_index,
+                            participants=_participants(split, index, partners),
+                            **shared,  # type: ignore[arg-type]
+                        )
                     )
-                )
     return out

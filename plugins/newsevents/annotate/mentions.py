@@ -7,7 +7,14 @@ of an earlier full name ("Xi" after "Xi Jinping") becomes a PERSON mention linke
 to it even when the NER missed it or tagged it ORG. Role-only references
 ("the Russian president") become ROLE_REF mentions linked to the person holding
 that role earlier in the article when exactly one does ("the Chinese leader" fits a
-Chinese president or premier; "Russia's president" fits a Russian President).
+Chinese president or premier; "Russia's president" fits a Russian President);
+"his Turkish counterpart" takes the role of the titled person before it.
+
+Also: entities in a dateline other than its place are dropped (the agency credit);
+PERSON names split at a particle ("Ursula von" + "der Leyen") are merged; an
+unnamed ministry tagged ORG becomes a ROLE_REF ("the Russian Defence Ministry"), an
+agreement tagged ORG becomes LAW, and "<demonym> <group noun>" ("Georgian
+protesters") a GROUP mention with the demonym as ``role_modifier``.
 """
 
 from __future__ import annotations
@@ -15,14 +22,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from newsevents.annotate.roles import (
     HONORIFICS,
+    PORTFOLIO_WORDS,
     POSSESSIVE_MARKS,
     RolePhrase,
     apposition_after,
     match_role_starting_at,
+    modifiers_before,
     strip_leading_titles,
     title_before,
 )
@@ -46,9 +56,43 @@ LEADER_ROLES: frozenset[str] = frozenset(
 )  # fmt: skip
 POSSESSOR_LABELS: frozenset[str] = frozenset({"GPE", "ORG", "NORP"})
 ROLE_REF_DETERMINERS: frozenset[str] = frozenset({"the", "this", "that"})
+# "his Turkish counterpart": a counterpart holds the role of the person it is compared
+# with; possessive pronouns introduce it, never another role reference.
+COUNTERPART_TERMS: frozenset[str] = frozenset({"counterpart", "counterparts"})
+COUNTERPART_DETERMINERS: frozenset[str] = frozenset({"his", "her", "their", "its"})
 # Demonym and country match on their first letters ("Russian"/"Russia",
 # "Chinese"/"China", "Ukrainian"/"Ukraine"); 4 keeps "Iran"/"Iraq" apart.
 DEMONYM_PREFIX = 4
+# Dateline: "LONDON, June 21 (Reuters) - ..." or "BEIJING (AP) — ...". It opens a
+# paragraph with an upper-case place and ends at a dash within this many tokens.
+MAX_DATELINE_TOKENS = 16
+DATELINE_DASHES: frozenset[str] = frozenset({"-", "—", "–", "--", "---"})
+# Labels kept inside a dateline: the place is a real mention, the agency credit
+# ("(Reuters)", "(NSW)") and anything else there is not an actor of the story.
+DATELINE_KEPT_LABELS: frozenset[str] = frozenset({"GPE", "LOC", "DATE"})
+DATELINE_CACHE_KEY = "newsevents_dateline_tokens"
+# Plural nouns naming a civil or armed non-state collective: "<demonym> <noun>" is a
+# group actor of that country ("Georgian protesters"). Troops, officials and police are
+# left out: they act for their state and resolve to the country.
+GROUP_NOUNS: frozenset[str] = frozenset(
+    {"protesters", "protestors", "demonstrators", "activists", "students", "workers",
+     "farmers", "miners", "doctors", "nurses", "teachers", "rebels", "militants",
+     "insurgents", "separatists", "settlers", "refugees", "migrants", "voters",
+     "residents", "villagers", "civilians", "fishermen", "truckers", "hackers"}
+)  # fmt: skip
+# Last words of agreements and laws the NER tags ORG ("the Minsk Agreement").
+DOCUMENT_HEADS: frozenset[str] = frozenset(
+    {"treaty", "agreement", "accord", "accords", "pact", "convention", "protocol", "act",
+     "charter", "memorandum", "declaration", "resolution", "deal"}
+)  # fmt: skip
+# Heads of unnamed government bodies tagged ORG ("the Interior Ministry").
+GOVERNMENT_BODY_HEADS: frozenset[str] = frozenset({"ministry"})
+# Lower-case particles inside personal names ("Ursula von der Leyen", "Luiz Inácio
+# Lula da Silva", "Mohammed bin Salman"); the small NER often splits the name there.
+NAME_PARTICLES: frozenset[str] = frozenset(
+    {"von", "van", "der", "den", "de", "del", "della", "di", "da", "das", "do", "dos",
+     "du", "la", "le", "bin", "bint", "ibn", "al", "el", "ter", "ten", "zu", "af"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -134,6 +178,118 @@ def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
     return _sentence_tables(doc)[1][i]
 
 
+def dateline_tokens(doc: Doc) -> frozenset[int]:
+    """Token indexes of datelines ("SOCHI, May 16 (NSW) -") opening a sentence, dash included.
+
+    A dateline opens a paragraph with an all-capital word of three or more letters
+    and runs, without a verb or a lower-case word, to a dash within
+    :data:`MAX_DATELINE_TOKENS` tokens.
+    """
+    cached = doc.user_data.get(DATELINE_CACHE_KEY)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found: set[int] = set()
+    for sent in doc.sents:
+        first = next((t for t in sent if not t.is_space), None)
+        if first is None or not (first.is_alpha and first.text.isupper() and len(first) >= 3):
+            continue
+        if first.i > 0 and "\n" not in doc[first.i - 1].text_with_ws:
+            continue  # a dateline opens a paragraph
+        for j in range(first.i, min(len(doc), first.i + MAX_DATELINE_TOKENS)):
+            tok = doc[j]
+            if tok.text in DATELINE_DASHES:
+                found.update(range(first.i, j + 1))
+                break
+            # Places, dates and the agency credit only: a lower-case word ("NATO
+            # leaders - ...") or a verb means running text.
+            if (
+                tok.pos_ in {"VERB", "AUX"}
+                or tok.is_space
+                or tok.is_lower
+                or tok.text in {":", ";"}
+            ):
+                break
+    result = frozenset(found)
+    doc.user_data[DATELINE_CACHE_KEY] = result
+    return result
+
+
+def merge_name_particles(doc: Doc) -> None:
+    """Join a PERSON entity split at a name particle ("Ursula von" + "der" + "Leyen").
+
+    Also extends an organisation name cut after "of" ("Group of" + "Seven").
+
+    A PERSON entity that ends with a particle, or is followed by particles, and then a
+    capitalised proper noun is extended over them (and over the entity that noun
+    starts, whatever its label). ``doc.ents`` is rewritten in place.
+    """
+    ents = list(doc.ents)
+    merged: list[Span] = []
+    for ent in ents:
+        if ent.label_ in {"ORG", "EVENT", "LAW"} and ent[-1].lower_ == "of":
+            # A name cut after "of" ("Group of" + "Seven"): run on over its capitalised words.
+            end = ent.end
+            while (
+                end < len(doc)
+                and doc[end].text[:1].isupper()
+                and doc[end].pos_
+                in {
+                    "PROPN",
+                    "NUM",
+                }
+            ):
+                end += 1
+            if end > ent.end:
+                merged.append(Span(doc, ent.start, end, label=ent.label_))
+            continue
+        if ent.label_ != "PERSON":
+            continue
+        j = ent.end
+        while j < len(doc) and doc[j].text in NAME_PARTICLES:
+            j += 1
+        if j == ent.end and doc[ent.end - 1].text not in NAME_PARTICLES:
+            continue
+        if j >= len(doc) or doc[j].pos_ != "PROPN" or not doc[j].text[:1].isupper():
+            continue
+        end = j + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I" and doc[j].ent_type_:
+            end += 1
+        merged.append(Span(doc, ent.start, end, label="PERSON"))
+    if not merged:
+        return
+    doc.ents = filter_spans(merged + ents)
+
+
+def _government_body(doc: Doc, start: int, end: int) -> tuple[str, str | None, str | None] | None:
+    """(role, modifier, affiliation) when an ORG span is an unnamed ministry.
+
+    "the Russian Defence Ministry", "Georgia's Interior Ministry", "the Ministry of
+    Defence": a generic government body, not a named organisation. It becomes a role
+    reference, so it resolves to its country when one is named and to no actor otherwise.
+    """
+    words = [t for t in doc[start:end] if t.lower_ not in {"the", "'s", "’s"}]
+    heads = [i for i, t in enumerate(words) if t.lower_ in GOVERNMENT_BODY_HEADS]
+    if not heads:
+        return None
+    head = heads[0]
+    before, after = words[:head], words[head + 1 :]
+    if after and (
+        after[0].lower_ != "of"
+        or not all(t.lower_ in PORTFOLIO_WORDS or t.lower_ in {"of", "and", "for"} for t in after)
+    ):
+        return None
+    portfolio = [t for t in before if t.lower_ in PORTFOLIO_WORDS]
+    rest = [t for t in before if t.lower_ not in PORTFOLIO_WORDS]
+    if len(rest) > 1 or (not portfolio and not after):
+        return None
+    role = " ".join(t.text for t in [*portfolio, words[head], *after])
+    if not rest:
+        return role, None, None
+    if rest[0].pos_ == "ADJ" or rest[0].ent_type_ == "NORP":
+        return role, rest[0].text, None
+    return role, None, rest[0].text
+
+
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     start_char = doc[start].idx
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -144,8 +300,11 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
     """NER mentions with PERSON titles attached; returns them and the tokens inside titles."""
     mentions: list[Mention] = []
     title_tokens: set[int] = set()
+    dateline = dateline_tokens(doc)
     for ent in doc.ents:
         if ent.label_ not in MENTION_LABELS:
+            continue
+        if ent.start in dateline and ent.label_ not in DATELINE_KEPT_LABELS:
             continue
         sent_start, sent_end = sentence_bounds(doc, ent.start)
         start, end = ent.start, ent.end
@@ -158,6 +317,15 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
                 role = RolePhrase(doc[inner[0] : inner[1]].text, inner[0], inner[1])
             if role is None:
                 role = apposition_after(doc, end, sent_end)
+        elif label == "ORG" and doc[end - 1].lower_ in DOCUMENT_HEADS:
+            label = "LAW"  # "the Mutual Defense Treaty": an agreement, not an actor
+        elif label == "ORG" and (body := _government_body(doc, start, end)) is not None:
+            label = "ROLE_REF"
+            modifier, affiliation = body[1], body[2]
+            if modifier is None and affiliation is None:
+                # "Georgia's Interior Ministry", "the Russian Interior Ministry" (NORP apart)
+                modifier, affiliation, _ = modifiers_before(doc, start, sent_start)
+            role = RolePhrase(body[0], start, end, modifier, affiliation, "role_reference", start)
         elif label in RELABEL_AS_PERSON and all(t.pos_ == "PROPN" for t in ent):
             # A person title right before a proper name, or a role apposition after
             # a two-word name, outweighs the NER's label ("Chancellor Olaf Scholz" as ORG).
@@ -166,7 +334,7 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
                 role = apposition_after(doc, end, sent_end)
             if role is not None:
                 label = "PERSON"
-        if role is not None:
+        if role is not None and label != "ROLE_REF":
             title_tokens.update(range(role.start, role.end))
         # Trailing possessive inside the span ("Putin's") is not part of the name.
         while end - 1 > start and doc[end - 1].text in POSSESSIVE_MARKS:
@@ -192,11 +360,16 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
 
 
 def _short_form_keys(mention: Mention, doc: Doc) -> list[str]:
-    """Tokens a later short form may use for a full PERSON name: last token, then first."""
+    """Tokens a later short form may use for a full PERSON name: last, first, then middle.
+
+    Middle names count because news often shortens to one ("Lula" for "Luiz Inácio Lula
+    da Silva"); particles and lower-case words never do.
+    """
     tokens = [t.text for t in doc[mention.start : mention.end] if t.lower_ not in HONORIFICS]
     if len(tokens) < 2:
         return []
-    return [tokens[-1], tokens[0]]
+    middle = [t for t in tokens[1:-1] if t[:1].isupper() and t not in NAME_PARTICLES]
+    return [tokens[-1], tokens[0], *middle]
 
 
 def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
@@ -228,10 +401,13 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
     # key -> mention indexes of distinct earlier full names using it (last-token keys first)
     last_keys: dict[str, dict[str, int]] = {}
     first_keys: dict[str, dict[str, int]] = {}
+    middle_keys: dict[str, dict[str, int]] = {}
     for m in ordered:
         is_single = m.end - m.start == 1
         if is_single and (m.label == "PERSON" or m.label in RELABEL_AS_PERSON):
-            candidates = last_keys.get(m.text) or first_keys.get(m.text) or {}
+            candidates = (
+                last_keys.get(m.text) or first_keys.get(m.text) or middle_keys.get(m.text) or {}
+            )
             if len(candidates) == 1:
                 (target,) = candidates.values()
                 m.label = "PERSON"
@@ -240,9 +416,11 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
         if m.label == "PERSON" and m.end - m.start >= 2:
             name_keys = _short_form_keys(m, doc)
             if name_keys:
-                last, first = name_keys
+                last, first, *middle = name_keys
                 last_keys.setdefault(last, {}).setdefault(m.text, m.mention_index)
                 first_keys.setdefault(first, {}).setdefault(m.text, m.mention_index)
+                for key in middle:
+                    middle_keys.setdefault(key, {}).setdefault(m.text, m.mention_index)
         out.append(m)
     return out
 
@@ -287,7 +465,7 @@ def _role_references(
             # "Russia's president": the possessor is the affiliation.
             start = possessors[i].start
             affiliation = possessors[i].text
-        elif tok.lower_ not in ROLE_REF_DETERMINERS:
+        elif tok.lower_ not in ROLE_REF_DETERMINERS and tok.lower_ not in COUNTERPART_DETERMINERS:
             i += 1
             continue
         j = i + 1
@@ -311,6 +489,10 @@ def _role_references(
             i += 1
             continue
         role_start, role_end = match
+        is_counterpart = doc[role_start:role_end].text.lower() in COUNTERPART_TERMS
+        if tok.lower_ in COUNTERPART_DETERMINERS and not is_counterpart:
+            i += 1
+            continue
         # A name right after the role makes it a title, not a reference.
         if role_end in person_starts or (
             role_end < len(doc)
@@ -320,6 +502,8 @@ def _role_references(
             continue
         start_char, end_char, text = _span_chars(doc, start, role_end)
         role = doc[role_start:role_end].text
+        if is_counterpart:
+            role = _counterpart_role(mentions, sent_of[i], start) or role
         refs.append(
             Mention(
                 mention_index=-1,
@@ -338,6 +522,24 @@ def _role_references(
         )
         i = role_end
     return refs
+
+
+def _counterpart_role(mentions: list[Mention], sentence_index: int, before: int) -> str | None:
+    """Role of the nearest titled person before a "counterpart" in its sentence.
+
+    "Foreign Minister Sergei Lavrov met his Turkish counterpart": the counterpart is
+    Turkey's foreign minister.
+    """
+    for m in reversed(mentions):
+        if (
+            m.start < before
+            and m.sentence_index == sentence_index
+            and m.label == "PERSON"
+            and m.role
+            and m.role.lower() not in COUNTERPART_TERMS
+        ):
+            return m.role
+    return None
 
 
 def _link_role_references(mentions: list[Mention]) -> list[Mention]:
@@ -363,8 +565,44 @@ def _link_role_references(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
+    """GROUP mentions for unnamed collectives: "<demonym> <group noun>" ("Georgian protesters").
+
+    The demonym gives the group's country (``role_modifier``); the noun is its ``role``.
+    Soldiers, officials and the like are not groups: they act for their country.
+    """
+    out: list[Mention] = []
+    for m in mentions:
+        if m.label != "NORP":
+            continue
+        j = m.end
+        # One lower-case modifier may come between ("Georgian opposition protesters").
+        if j + 1 < len(doc) and doc[j].is_lower and doc[j + 1].lower_ in GROUP_NOUNS:
+            j += 1
+        if j >= len(doc) or doc[j].lower_ not in GROUP_NOUNS or doc[j].ent_type_:
+            continue
+        start_char, end_char, text = _span_chars(doc, m.start, j + 1)
+        out.append(
+            Mention(
+                mention_index=-1,
+                sentence_index=sent_of[m.start],
+                start_char=start_char,
+                end_char=end_char,
+                text=text,
+                label="GROUP",
+                role=doc[j].text,
+                role_modifier=m.text,
+                role_source="group",
+                start=m.start,
+                end=j + 1,
+            )
+        )
+    return out
+
+
 def extract_mentions(doc: Doc) -> list[Mention]:
     """Entity mentions of ``doc`` in text order, with roles and antecedent links."""
+    merge_name_particles(doc)
     sent_of = sentence_index_by_token(doc)
     mentions, title_tokens = _raw_entity_mentions(doc, sent_of)
     # Entity fragments inside a title ("Defense" in "Defense Minister") are not mentions.
@@ -375,9 +613,10 @@ def extract_mentions(doc: Doc) -> list[Mention]:
     ]
     mentions = _link_short_forms(doc, mentions, sent_of)
     refs = _role_references(doc, mentions, title_tokens, sent_of)
+    refs += _group_mentions(doc, mentions, sent_of)
     ordered = sorted(mentions + refs, key=lambda m: (m.start_char, -m.end_char, m.label))
-    # Renumber, keeping surname links pointing at the same mentions.
-    renumber = {m.mention_index: i for i, m in enumerate(ordered) if m.label != "ROLE_REF"}
+    # Renumber, keeping surname links pointing at the same mentions (new ones have -1).
+    renumber = {m.mention_index: i for i, m in enumerate(ordered) if m.mention_index >= 0}
     for i, m in enumerate(ordered):
         m.mention_index = i
         if m.antecedent_mention_index is not None:

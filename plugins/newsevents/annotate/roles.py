@@ -114,6 +114,7 @@ ROLE_TERMS: frozenset[str] = frozenset(
         "prosecutor",
         "commissioner",
         "governor-general",
+        "counterpart",
     }
 )
 # First and last words of the terms: a cheap filter before joining token texts.
@@ -252,7 +253,7 @@ def _entity_ending_at(doc: Doc, i: int) -> Span | None:
     return None
 
 
-def _modifiers_before(
+def modifiers_before(
     doc: Doc, role_start: int, lower_bound: int
 ) -> tuple[str | None, str | None, int]:
     """Demonym modifier and affiliation before a role; returns (modifier, affiliation, start)."""
@@ -325,7 +326,7 @@ def title_before(doc: Doc, start: int, lower_bound: int) -> RolePhrase | None:
     if match is None:
         return None
     role_start, role_end = match
-    modifier, affiliation, phrase_start = _modifiers_before(doc, role_start, lower_bound)
+    modifier, affiliation, phrase_start = modifiers_before(doc, role_start, lower_bound)
     return RolePhrase(
         role=_text(doc, role_start, role_end),
         start=role_start,
