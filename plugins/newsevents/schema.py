@@ -109,7 +109,8 @@ ANNOTATE_DDL: tuple[str, ...] = (
         start_char integer not null,
         end_char integer not null,
         text varchar not null,
-        label varchar not null,  -- spaCy NER label, or ROLE_REF for 'the Russian president'
+        -- spaCy NER label; ROLE_REF for 'the Russian president', GROUP for 'Georgian protesters'
+        label varchar not null,
         role varchar,                       -- 'President', 'Defense Minister', 'Secretary of State'
         role_modifier varchar,  -- 'Russian', 'Chinese' (adjectival/demonym before the role)
         affiliation varchar,  -- 'Russia', 'US' (possessive or noun modifier of the role)
