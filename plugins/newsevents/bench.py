@@ -260,8 +260,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ingest-only", action="store_true", help="skip the other parts' benchmarks"
     )
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=None,
+        help=f"end-to-end only, on this many generated articles (make bench: {E2E_ARTICLES})",
+    )
+    parser.add_argument("--child-run", nargs=3, metavar=("SOURCES", "WAREHOUSE", "OUT"))
+    parser.add_argument("--child-refresh", nargs=2, metavar=("WAREHOUSE", "OUT"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.child_run:
+        return _child_run(*args.child_run)
+    if args.child_refresh:
+        return _child_refresh(*args.child_refresh)
+    if args.articles is not None:
+        return print_e2e(bench_e2e(args.articles))
 
     sample = make_pages(args.extract_pages, seed=SEED + 1)
     extraction = bench_extraction(sample)
@@ -280,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  peak memory {result['peak_rss_mib']:.0f} MiB (process RSS)")
     if args.ingest_only:
         return 0
+    print()
+    print_e2e(bench_e2e(E2E_ARTICLES))
     return _other_benchmarks()
 
 
@@ -303,6 +319,248 @@ def _other_benchmarks() -> int:
         sys.stdout.flush()
         status = max(status, int(importlib.import_module(name).main([]) or 0))
     return status
+
+
+# -- end to end: `newsevents run` on a generated corpus -------------------------------
+# The issue's corpus size for `make bench`; `--articles 100000` for the large run.
+E2E_ARTICLES = 10_000
+# Pages on which the kernels (bare trafilatura, bare spaCy) are timed: enough for a
+# stable per-article cost, far fewer than the corpus so the bench stays affordable.
+KERNEL_SAMPLE = 300
+# The issue's targets, printed next to the figures.
+TARGET_E2E_RATIO = 0.75
+TARGET_PEAK_MIB = 2048
+TARGET_NOTHING_NEW_SHARE = 0.05
+NEW_SHARE = 0.01
+STAGES = ("discover", "fetch", "load", "annotate", "transform", "docs", "publish")
+
+
+def _child_run(sources: str, warehouse: str, out: str) -> int:
+    """One ``pipeline.run_all`` (what ``newsevents run`` calls); summary as JSON."""
+    import json
+
+    from newsevents import pipeline
+
+    settings = pipeline.resolve_settings(sources, warehouse)
+    started = time.perf_counter()
+    summary = pipeline.run_all(settings, progress=False)
+    summary["wall_s"] = time.perf_counter() - started
+    Path(out).write_text(json.dumps(summary, default=str))
+    return 0
+
+
+def _child_refresh(warehouse: str, out: str) -> int:
+    """``dbt build --full-refresh`` on the work DB of ``warehouse``, timed."""
+    import json
+
+    from newsevents import pipeline
+
+    settings = pipeline.resolve_settings(None, warehouse)
+    started = time.perf_counter()
+    pipeline.transform(settings, full_refresh=True)
+    Path(out).write_text(json.dumps({"wall_s": time.perf_counter() - started}))
+    return 0
+
+
+def _measured_child(args: list[str], out: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Run ``python -m newsevents.bench <args>``; its JSON plus its own peak RSS.
+
+    ``os.wait4`` reports the resources of exactly that child (the whole run happens
+    in it: fetch threads, spaCy, dbt), so several runs in a row do not mix.
+    """
+    import json
+    import os
+    import subprocess
+
+    log = out.with_suffix(".log")
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newsevents.bench", *args],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"bench child failed ({process.returncode}): {log.read_text()[-2000:]}")
+    result = dict(json.loads(out.read_text()))
+    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
+    result["peak_rss_mib"] = usage.ru_maxrss / divisor
+    return result
+
+
+def bench_kernels(count: int) -> dict[str, float]:
+    """Seconds per article of the bare kernels on ``count`` corpus articles.
+
+    Bare ``trafilatura.bare_extraction`` on the pages, then bare ``spacy.load(model)``
+    ``nlp.pipe`` on the texts it extracted (the same model the annotate stage uses).
+    Wall time, like the end-to-end run they are compared with (same machine load).
+    """
+    import spacy
+
+    from newsevents.annotate.stage import resolve_model_name
+    from newsevents.benchcorpus import article
+
+    pages = [article(n) for n in range(count)]
+    texts: list[str] = []
+    trafilatura.bare_extraction(pages[0], url="http://127.0.0.1/warm.html", with_metadata=True)
+    started = time.perf_counter()
+    for number, page in enumerate(pages):
+        document = trafilatura.bare_extraction(
+            page, url=f"http://127.0.0.1/news/{number}.html", with_metadata=True
+        )
+        texts.append(getattr(document, "text", None) or "")
+    extract_s = time.perf_counter() - started
+    nlp = spacy.load(resolve_model_name(None))
+    list(nlp.pipe(texts[:8]))  # warm-up
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=64):
+        pass
+    spacy_s = time.perf_counter() - started
+    return {
+        "extract_s_per_article": extract_s / count,
+        "spacy_s_per_article": spacy_s / count,
+        "words_per_article": sum(len(t.split()) for t in texts) / max(count, 1),
+    }
+
+
+def _folder_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def bench_e2e(articles: int) -> dict[str, Any]:
+    """`newsevents run` on ``articles`` generated pages served on 127.0.0.1, then a run
+    with nothing new, a run with 1% new articles and a dbt full refresh; kernels."""
+    import os
+
+    from newsevents.benchcorpus import serve
+
+    result: dict[str, Any] = {"articles": articles}
+    with tempfile.TemporaryDirectory(prefix="newsevents-e2e-") as tmp, serve(articles) as corpus:
+        root = Path(tmp)
+        sources = root / "sources.yml"
+        sources.write_text(
+            yaml.safe_dump(
+                {
+                    "sources": [
+                        {
+                            "name": "bench",
+                            "kind": "sitemap",
+                            "url": f"{corpus.base_url}/sitemap.xml",
+                        }
+                    ],
+                    "fetch": {
+                        "per_host_delay_s": 0,
+                        "allow_private_addresses": ["127.0.0.1/32"],
+                        "timeout_s": 60,
+                    },
+                }
+            )
+        )
+        warehouse = root / "warehouse.duckdb"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSEVENTS_TEST_")}
+        env["DBT_TARGET_PATH"] = str(root / "dbt_target")
+        env["DBT_LOG_PATH"] = str(root / "dbt_logs")
+        env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+        run = ["--child-run", str(sources), str(warehouse)]
+
+        result["first"] = _measured_child(
+            [*run, str(root / "first.json")], root / "first.json", env
+        )
+        result["warehouse_bytes"] = warehouse.stat().st_size
+        work = root / "warehouse.work.duckdb"
+        result["work_bytes"] = work.stat().st_size
+        result["second"] = _measured_child(
+            [*run, str(root / "second.json")], root / "second.json", env
+        )
+        new = max(1, round(articles * NEW_SHARE))
+        corpus.extend(new)
+        result["new_articles"] = new
+        result["incremental"] = _measured_child(
+            [*run, str(root / "third.json")], root / "third.json", env
+        )
+        result["full_refresh"] = _measured_child(
+            ["--child-refresh", str(warehouse), str(root / "refresh.json")],
+            root / "refresh.json",
+            env,
+        )
+    result["kernels"] = bench_kernels(min(KERNEL_SAMPLE, articles))
+    return result
+
+
+def print_e2e(result: dict[str, Any]) -> int:
+    """Print the end-to-end table; 0 (figures are reported, never asserted)."""
+    n = result["articles"]
+    first, second = result["first"], result["second"]
+    kernels = result["kernels"]
+    kernel_s = kernels["extract_s_per_article"] + kernels["spacy_s_per_article"]
+    e2e_rate = n / first["wall_s"]
+    kernel_rate = 1 / kernel_s
+    ratio = e2e_rate / kernel_rate
+    loaded = first.get("articles_loaded", 0)
+
+    def verdict(ok: bool) -> str:
+        return "meets target" if ok else "MISSES target"
+
+    print(f"end to end: `newsevents run` on {n:,} generated articles (sitemap on 127.0.0.1)")
+    print(f"  loaded {loaded:,} articles, statuses {first.get('statuses')}")
+    print(f"  {'figure':44} {'value':>14}  note")
+    rows = [
+        ("run wall time (s)", f"{first['wall_s']:.1f}", ""),
+        ("end-to-end articles/s", f"{e2e_rate:.1f}", ""),
+        (
+            "kernels articles/s (trafilatura + spaCy)",
+            f"{kernel_rate:.1f}",
+            f"extract {1 / kernels['extract_s_per_article']:.0f}/s, "
+            f"spaCy {1 / kernels['spacy_s_per_article']:.0f}/s "
+            f"({kernels['words_per_article']:.0f} words/article)",
+        ),
+        (
+            "end-to-end / kernels",
+            f"{ratio:.2f}",
+            f"{verdict(ratio >= TARGET_E2E_RATIO)} >= {TARGET_E2E_RATIO}",
+        ),
+    ]
+    seconds = first.get("seconds", {})
+    total = sum(seconds.values()) or 1.0
+    for stage in STAGES:
+        if stage in seconds:
+            value = seconds[stage]
+            rows.append((f"  stage {stage} (s, share)", f"{value:.1f}", f"{value / total:.0%}"))
+    rows += [
+        (
+            "peak memory of the run (MiB)",
+            f"{first['peak_rss_mib']:.0f}",
+            f"{verdict(first['peak_rss_mib'] < TARGET_PEAK_MIB)} < {TARGET_PEAK_MIB} MiB",
+        ),
+        (
+            "second run, nothing new (s)",
+            f"{second['wall_s']:.1f}",
+            f"{second['wall_s'] / first['wall_s']:.1%} of the first, "
+            f"{verdict(second['wall_s'] / first['wall_s'] < TARGET_NOTHING_NEW_SHARE)} "
+            f"< {TARGET_NOTHING_NEW_SHARE:.0%}",
+        ),
+        (
+            "  its stages (s)",
+            "",
+            ", ".join(f"{k} {v:.1f}" for k, v in second.get("seconds", {}).items()),
+        ),
+        (
+            f"+{result['new_articles']:,} new articles: dbt build (s)",
+            f"{result['incremental']['seconds'].get('transform', 0):.1f}",
+            f"run {result['incremental']['wall_s']:.1f}s in all",
+        ),
+        ("dbt build --full-refresh (s)", f"{result['full_refresh']['wall_s']:.1f}", ""),
+        (
+            "published warehouse per 1,000 articles (MiB)",
+            f"{result['warehouse_bytes'] / n * 1000 / 2**20:.2f}",
+            f"{result['warehouse_bytes'] / 2**20:.0f} MiB in all",
+        ),
+    ]
+    for label, value, note in rows:
+        print(f"  {label:44} {value:>14}  {note}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from lxml import etree
 
 from newsevents.config import Source
 from newsevents.fetch import Fetcher
-from newsevents.urls import is_http_url
+from newsevents.urls import is_http_url, redact_url
 
 LOGGER = logging.getLogger(__name__)
 
@@ -56,13 +56,15 @@ def candidate(source: Source, url: str, path: str | None = None) -> dict[str, An
 def _fetch_document(fetcher: Fetcher, url: str) -> bytes:
     result = fetcher.get(url, html_only=False, max_bytes=MAX_INDEX_BYTES)
     if result.status != "ok" or result.body is None:
-        raise DiscoverError(f"{url}: {result.status} ({result.detail or result.http_status})")
+        raise DiscoverError(
+            f"{redact_url(url)}: {result.status} ({result.detail or result.http_status})"
+        )
     body = result.body
     if body[:2] == b"\x1f\x8b":  # a .xml.gz served as-is
         try:
             body = gzip.decompress(body)
         except OSError as exc:
-            raise DiscoverError(f"{url}: bad gzip: {exc}") from exc
+            raise DiscoverError(f"{redact_url(url)}: bad gzip: {exc}") from exc
     return body
 
 
@@ -70,7 +72,7 @@ def feed_urls(body: bytes, base_url: str) -> list[str]:
     """Article links of an RSS 2.0 / Atom / RDF feed, in feed order."""
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
-        raise DiscoverError(f"{base_url}: not a feed ({parsed.get('bozo_exception')})")
+        raise DiscoverError(f"{redact_url(base_url)}: not a feed ({parsed.get('bozo_exception')})")
     urls: list[str] = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -104,12 +106,12 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[str], list[str]]:
     try:
         root = etree.fromstring(stripped, parser=_XML_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise DiscoverError(f"{base_url}: not a sitemap ({exc})") from exc
+        raise DiscoverError(f"{redact_url(base_url)}: not a sitemap ({exc})") from exc
     if root is None:
-        raise DiscoverError(f"{base_url}: empty sitemap")
+        raise DiscoverError(f"{redact_url(base_url)}: empty sitemap")
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
-        raise DiscoverError(f"{base_url}: not a sitemap (root <{kind}>)")
+        raise DiscoverError(f"{redact_url(base_url)}: not a sitemap (root <{kind}>)")
     pages: list[str] = []
     children: list[str] = []
     for element in root:
@@ -143,7 +145,7 @@ def discover_sitemap(fetcher: Fetcher, url: str) -> list[str]:
         pages.extend(found)
         queue.extend(child for child in children if child not in seen)
     if queue:
-        LOGGER.warning("%s: stopped after %d sitemaps (cap)", url, MAX_SITEMAPS)
+        LOGGER.warning("%s: stopped after %d sitemaps (cap)", redact_url(url), MAX_SITEMAPS)
     return pages
 
 

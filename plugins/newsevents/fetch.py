@@ -33,6 +33,7 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from newsevents.config import FetchOptions
 from newsevents.netguard import BlockedAddressError, ResolveError, checked_address
+from newsevents.urls import redact_url
 
 LOGGER = logging.getLogger(__name__)
 
@@ -225,7 +226,9 @@ class Fetcher:
                 result = retriable.result
                 if attempts <= self.options.max_retries:
                     pause = self.options.retry_backoff_s * (2 ** (attempts - 1))
-                    LOGGER.debug("retrying %s in %.1fs after %s", url, pause, result.detail)
+                    LOGGER.debug(
+                        "retrying %s in %.1fs after %s", redact_url(url), pause, result.detail
+                    )
                     time.sleep(pause)
                     continue
             result.attempts = attempts
@@ -286,7 +289,7 @@ class Fetcher:
         except ValueError as exc:
             return result("invalid_url", detail=str(exc))
         if parts.scheme not in ("http", "https") or not host:
-            return result("invalid_url", detail=f"not an http(s) URL: {current[:200]}")
+            return result("invalid_url", detail=f"not an http(s) URL: {redact_url(current)[:200]}")
         try:
             ip = checked_address(host, port, self.options.allow_private_addresses)
         except BlockedAddressError as exc:

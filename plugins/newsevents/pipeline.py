@@ -21,12 +21,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsevents import settings as settings_module
-from newsevents import warehouse
+from newsevents import testhook, warehouse
 from newsevents.config import Config, ConfigError, Source, load_config
 from newsevents.discover import DiscoverError, discover
 from newsevents.extract import extract_article
 from newsevents.fetch import Fetcher, FetchResult
-from newsevents.urls import is_http_url
+from newsevents.urls import is_http_url, redact_url
 
 LOGGER = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ def process_candidate(
             return _process_file(item, sources)
         return _process_url(item, fetcher)
     except Exception as exc:  # a bug or odd page must not lose the batch
-        LOGGER.exception("unexpected error on %s", item.get("url"))
+        LOGGER.exception("unexpected error on %s", redact_url(str(item.get("url"))))
         entry = _log_entry(
             item,
             warehouse.utc_now().isoformat(),
@@ -347,9 +347,11 @@ def run_ingest(
     started = time.perf_counter()
     fetched: Counter[str] = Counter()
     with _progress(progress, "fetch", summary["discovered"]) as advance:
-        for batch in batches:
+        for number, batch in enumerate(batches):
             counts = fetch_batch(settings, batch, on_done=advance)
             fetched.update({k: v for k, v in counts.items() if k not in ("spool_file", "count")})
+            if number == 0:
+                testhook.point("fetch")
     summary["fetched"] = sum(fetched.values())
     seconds["fetch"] = round(time.perf_counter() - started, 3)
 
@@ -433,12 +435,14 @@ def run_all(settings: dict[str, Any], progress: bool = True) -> dict[str, Any]:
             ("docs", docs),
         )
         for name, stage in stages:
+            testhook.point(name)
             started = time.perf_counter()
             with _spinner(progress, name):
                 summary[name] = stage(settings)
             seconds[name] = round(time.perf_counter() - started, 3)
         summary.update(status="succeeded", finished_at=warehouse.utc_now().isoformat())
         _record_run(settings, summary)
+        testhook.point("publish")
         started = time.perf_counter()
         summary["publish"] = publish(settings)
         seconds["publish"] = round(time.perf_counter() - started, 3)

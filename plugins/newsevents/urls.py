@@ -69,6 +69,17 @@ def is_http_url(url: str | None) -> bool:
         return False
 
 
+def redact_url(url: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@``, for logs and messages."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("@", 1)[-1] if "@" in url else url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
 def canonical_url(url: str, declared: str | None = None) -> str:
     """The canonical form of ``url``.
 
@@ -79,7 +90,10 @@ def canonical_url(url: str, declared: str | None = None) -> str:
     """
     chosen = url.strip()
     if declared and declared.strip():
-        candidate = urljoin(chosen, declared.strip())
+        try:
+            candidate = urljoin(chosen, declared.strip())
+        except ValueError:  # a malformed declared URL ("http://[::1") is ignored
+            candidate = ""
         if is_http_url(candidate):
             chosen = candidate
     if chosen.startswith("file:"):
