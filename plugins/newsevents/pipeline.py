@@ -135,6 +135,10 @@ def _log_entry(item: dict[str, Any], fetched_at: str, **values: Any) -> dict[str
         "attempts": 1,
     }
     entry.update(values)
+    # The fetch log is read by analysts and published: never store credentials.
+    for key in ("url", "final_url"):
+        if entry[key]:
+            entry[key] = redact_url(entry[key])
     return entry
 
 

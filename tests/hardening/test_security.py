@@ -348,5 +348,8 @@ def test_credentials_in_urls_are_not_logged(
     # The credentials are never sent as a header either (no Authorization leak).
     assert all(SECRET not in str(headers) for _path, headers in hostile_server.requests)
     with duckdb.connect(settings["work_db"], read_only=True) as con:
-        details = con.execute("select coalesce(detail, '') from raw.fetch_log").fetchall()
-    assert all(SECRET not in detail for (detail,) in details)
+        rows = con.execute(
+            "select coalesce(detail, '') || url || coalesce(final_url, '') from raw.fetch_log"
+        ).fetchall()
+    assert rows
+    assert all(SECRET not in row for (row,) in rows)
