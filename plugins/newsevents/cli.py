@@ -93,7 +93,7 @@ def _summary_table(summary: dict[str, Any]) -> None:
         table.add_row(f"seconds: {stage}", f"{seconds:.2f}")
     for stage in ("annotate", "transform", "docs"):
         skipped = (summary.get(stage) or {}).get("skipped")
-        if isinstance(skipped, str):  # the stage's module is not installed
+        if isinstance(skipped, str):  # a stage left out (tests of the CLI alone)
             table.add_row(f"{stage}", f"skipped ({skipped})")
     for name, count in _mart_counts(summary.get("warehouse")).items():
         table.add_row(name, str(count))

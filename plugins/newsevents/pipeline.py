@@ -6,8 +6,6 @@ All arguments and return values are JSON-serialisable so they can travel as XCom
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import logging
 import time
 import uuid
@@ -20,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsevents import runs, testhook, warehouse
 from newsevents import settings as settings_module
-from newsevents import testhook, warehouse
 from newsevents.config import Config, ConfigError, Source, load_config
 from newsevents.discover import DiscoverError, discover
 from newsevents.extract import extract_article
@@ -35,9 +33,6 @@ LOGGER = logging.getLogger(__name__)
 BATCH_SIZE = 200
 # zlib level 6 is zlib's default trade-off; pages shrink ~5x.
 HTML_ZLIB_LEVEL = 6
-ANNOTATE_MODULE = "newsevents.annotate"
-DBT_MODULE = "newsevents.dbt"
-RUNS_MODULE = "newsevents.runs"
 
 Progress = Callable[[int], None]
 
@@ -294,31 +289,18 @@ def load_raw(settings: dict[str, Any]) -> dict[str, Any]:
     return warehouse.load_pending(settings["work_db"], settings["spool_dir"])
 
 
-def _optional(module: str) -> Any | None:
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(module)
-
-
 def annotate(settings: dict[str, Any]) -> dict[str, Any]:
-    """spaCy annotation of new articles (``newsevents.annotate``), when installed."""
-    module = _optional(ANNOTATE_MODULE)
-    if module is None or not hasattr(module, "annotate_warehouse"):
-        return {"skipped": f"{ANNOTATE_MODULE}.annotate_warehouse not available"}
-    result = module.annotate_warehouse(settings["work_db"], model_name=settings.get("spacy_model"))
-    return dict(result or {})
+    """spaCy annotation of the articles the current annotator has not seen."""
+    from newsevents.annotate import annotate_warehouse  # spaCy: only when annotating
+
+    return dict(annotate_warehouse(settings["work_db"], model_name=settings.get("spacy_model")))
 
 
 def transform(settings: dict[str, Any], full_refresh: bool = False) -> dict[str, Any]:
-    """dbt build on the work DB (``newsevents.dbt``), when installed."""
-    module = _optional(DBT_MODULE)
-    if module is None or not hasattr(module, "build"):
-        return {"skipped": f"{DBT_MODULE}.build not available"}
-    result = module.build(settings["work_db"], full_refresh=full_refresh)
-    return dict(result or {})
+    """dbt build on the work DB (seeds, models, tests)."""
+    from newsevents import dbt  # dbt: only when transforming
+
+    return dict(dbt.build(settings["work_db"], full_refresh=full_refresh))
 
 
 def publish(settings: dict[str, Any]) -> dict[str, Any]:
@@ -374,35 +356,28 @@ def run_ingest(
 
 
 def docs(settings: dict[str, Any]) -> dict[str, Any]:
-    """``dbt docs generate --static`` (``newsevents.dbt.docs_generate``), when installed."""
-    module = _optional(DBT_MODULE)
-    if module is None or not hasattr(module, "docs_generate"):
-        return {"skipped": f"{DBT_MODULE}.docs_generate not available"}
-    return {"static_index": module.docs_generate(settings["work_db"])}
+    """``dbt docs generate --static``: the single-file docs site."""
+    from newsevents import dbt
+
+    return {"static_index": dbt.docs_generate(settings["work_db"])}
 
 
 def _record_run(settings: dict[str, Any], summary: dict[str, Any]) -> None:
-    """Write the run report row (``newsevents.runs``), when installed; never raises."""
-    module = _optional(RUNS_MODULE)
-    if module is None or not hasattr(module, "record_run"):
-        return
+    """Write the run report row (``raw.pipeline_runs``); never raises."""
     try:
-        module.record_run(settings["work_db"], summary)
+        runs.record_run(settings["work_db"], summary)
     except Exception:
         LOGGER.exception("could not record the run report")
 
 
 def _run_report(settings: dict[str, Any], summary: dict[str, Any], started_at: str) -> None:
-    """New articles per source and anomaly warnings (``newsevents.runs``), when installed."""
-    module = _optional(RUNS_MODULE)
-    if module is None or not hasattr(module, "source_article_counts"):
-        return
+    """New articles per source and anomaly warnings for the summary; never raises."""
     try:
-        counts = module.source_article_counts(
+        counts = runs.source_article_counts(
             settings["work_db"], started_at, summary["source_names"]
         )
         summary["source_counts"] = counts
-        summary["warnings"] = module.anomalies(settings["work_db"], counts, summary["run_id"])
+        summary["warnings"] = runs.anomalies(settings["work_db"], counts, summary["run_id"])
     except Exception:
         LOGGER.exception("could not compute the run report")
 
