@@ -13,7 +13,9 @@
     statement ("X said ...") with no target (roots in var untargeted_statement_roots). Places
     that are not dictionary actors are never source or target. The most
     specific pattern wins (lemma + particle + preposition + object head), ties go to
-    the lower pattern_id. -#}
+    the lower pattern_id. A participant the annotator inherited from an earlier
+    sentence of the paragraph (inherited_from_sentence set) is a target only for roots
+    in var inherited_target_roots, and only when the clause has no target of its own. -#}
 
 with
 
@@ -157,9 +159,10 @@ participant_lists as (
         with_agents.candidate_index,
         with_agents.source_actor_id,
         string_split(coalesce(best_patterns.target_prepositions, ''), ' ') as pattern_prepositions,
+        left(best_patterns.event_code, 2) as pattern_root_code,
         from_json(
             with_agents.participants,
-            '[{"prep": "VARCHAR", "text": "VARCHAR", "mention_index": "INTEGER"}]'
+            '[{"prep": "VARCHAR", "text": "VARCHAR", "mention_index": "INTEGER", "inherited_from_sentence": "INTEGER"}]'
         ) as participant_list
 
     from with_agents
@@ -180,6 +183,7 @@ participant_rows as (
         candidate_index,
         source_actor_id,
         pattern_prepositions,
+        pattern_root_code,
         unnest(participant_list) as participant,
         generate_subscripts(participant_list, 1) as participant_position
 
@@ -192,7 +196,9 @@ participant_targets as (
     select
         participant_rows.article_id,
         participant_rows.candidate_index,
-        participant_mentions.actor_id
+        participant_mentions.actor_id,
+        struct_extract(participant_rows.participant, 'inherited_from_sentence') is not null
+            as is_inherited
 
     from participant_rows
 
@@ -206,6 +212,12 @@ participant_targets as (
         participant_mentions.actor_id is not null
         and participant_mentions.actor_id is distinct from participant_rows.source_actor_id
         and (
+            struct_extract(participant_rows.participant, 'inherited_from_sentence') is null
+            or list_contains(
+                {{ var('inherited_target_roots') }}, participant_rows.pattern_root_code
+            )
+        )
+        and (
             list_contains(
                 {{ var('target_prepositions') }},
                 lower(struct_extract(participant_rows.participant, 'prep'))
@@ -216,10 +228,12 @@ participant_targets as (
             )
         )
 
-    -- the verb's own target prepositions first, then the general preference order
+    -- the clause's own participants before inherited ones, the verb's own target
+    -- prepositions first, then the general preference order
     qualify row_number() over (
         partition by participant_rows.article_id, participant_rows.candidate_index
         order by
+            struct_extract(participant_rows.participant, 'inherited_from_sentence') is not null,
             not list_contains(
                 participant_rows.pattern_prepositions,
                 lower(struct_extract(participant_rows.participant, 'prep'))
@@ -249,6 +263,11 @@ coded as (
             nullif(with_agents.patient_actor_id, with_agents.source_actor_id),
             participant_targets.actor_id
         ) as target_actor_id,
+        coalesce(
+            nullif(with_agents.patient_actor_id, with_agents.source_actor_id) is null
+            and participant_targets.is_inherited,
+            false
+        ) as is_target_inherited,
         coalesce(with_agents.event_date, with_agents.event_date_start, with_agents.article_date)
             as coded_event_date,
         case
@@ -325,6 +344,7 @@ final as (
         goldstein,
         source_actor_id,
         target_actor_id,
+        is_target_inherited,
         coded_event_date as event_date,
         date_resolution,
         -- Confidence: a lemma-only pattern on a clause with a source is 0.6; each extra

@@ -3,6 +3,7 @@
 Modules: ``roles`` (title/apposition/role lexicon), ``mentions`` (sentences, entity
 mentions, surname and role-reference links), ``dates`` (date expressions against
 the published date), ``events`` (event candidates from the dependency parse),
+``discourse`` (targets inherited from earlier sentences of a paragraph),
 ``stage`` (:func:`annotate_warehouse`), ``bench`` (``run_bench``). Each module's
 docstring says what its columns hold.
 """

