@@ -14,7 +14,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -233,6 +233,11 @@ def _insert(
     con.execute(f"insert into {table} ({', '.join(names)}) select {selects}", values)
 
 
+def _fields(row: Any) -> tuple[Any, ...]:
+    """A dataclass row's field values, shallow (``astuple`` deep-copies every value)."""
+    return tuple(getattr(row, f.name) for f in fields(row))
+
+
 def write_batch(
     con: duckdb.DuckDBPyConnection,
     batch: list[_Pending],
@@ -264,9 +269,9 @@ def write_batch(
                 now,
             )
         )
-        sentences.extend((*key, *astuple(s)) for s in r.sentences)
+        sentences.extend((*key, *_fields(s)) for s in r.sentences)
         mentions.extend((*key, *(getattr(m, c) for c in MENTION_COLUMNS)) for m in r.mentions)
-        candidates.extend((*key, *astuple(c)) for c in r.candidates)
+        candidates.extend((*key, *_fields(c)) for c in r.candidates)
     con.execute("begin transaction")
     try:
         for table in (
