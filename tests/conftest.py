@@ -76,6 +76,12 @@ class LocalServer:
         self.routes[path] = handler
         return self.url(path)
 
+    put = add  # the name the hardening tests use
+
+    def paths_requested(self) -> list[str]:
+        with self._lock:
+            return [path for path, _headers in self.requests]
+
     def hits(self, path: str) -> int:
         """How many requests asked for ``path`` (query string included)."""
         with self._lock:
@@ -134,6 +140,17 @@ class LocalServer:
 @pytest.fixture
 def local_server() -> Iterator[LocalServer]:
     """A fresh threaded HTTP server on 127.0.0.1 for one test."""
+    server = LocalServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def module_server() -> Iterator[LocalServer]:
+    """One 127.0.0.1 server for a whole module (hypothesis examples reuse it)."""
     server = LocalServer()
     server.start()
     try:

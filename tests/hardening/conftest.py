@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -13,95 +9,15 @@ import pytest
 import yaml
 
 
-@dataclass
-class Page:
-    """A canned answer: body, content type (None: no header), status, extra headers."""
-
-    body: bytes
-    content_type: str | None = "text/html; charset=utf-8"
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class HostileServer:
-    """A threaded HTTP server on 127.0.0.1 whose pages a test sets with ``put``."""
-
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        self.pages: dict[str, Page] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self._lock = threading.Lock()
-        server = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-            def do_GET(self) -> None:
-                with server._lock:
-                    server.requests.append((self.path, dict(self.headers.items())))
-                    page = server.pages.get(self.path)
-                if page is None:
-                    page = Page(b"<html><body>missing</body></html>", status=404)
-                self.send_response(page.status)
-                if page.content_type:
-                    self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(page.body)))
-                for key, value in page.headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(page.body)
-
-        class _Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request: object, client_address: object) -> None:
-                return
-
-        self._server = _Server((host, 0), _Handler)
-        self.host = host
-        self.port = self._server.server_address[1]
-        self.base_url = f"http://{host}:{self.port}"
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        self.put("/robots.txt", b"User-agent: *\nAllow: /\n", "text/plain")
-
-    def put(
-        self,
-        path: str,
-        body: bytes | str,
-        content_type: str | None = "text/html; charset=utf-8",
-        status: int = 200,
-        headers: dict[str, str] | None = None,
-    ) -> str:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        with self._lock:
-            self.pages[path] = Page(data, content_type, status, dict(headers or {}))
-        return self.url(path)
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}{path}"
-
-    def paths_requested(self) -> list[str]:
-        with self._lock:
-            return [path for path, _headers in self.requests]
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
 @pytest.fixture(scope="module")
-def hostile_server() -> Iterator[HostileServer]:
-    """One server per module (hypothesis examples reuse it; paths keep them apart)."""
-    server = HostileServer()
-    try:
-        yield server
-    finally:
-        server.stop()
+def hostile_server(module_server: Any) -> Any:
+    """The module's 127.0.0.1 server (tests/conftest.py), robots.txt allowing all.
+
+    Pages are set with ``put(path, body, content_type, status, headers)``; paths keep
+    tests and hypothesis examples apart. Unknown paths are 404.
+    """
+    module_server.put("/robots.txt", b"User-agent: *\nAllow: /\n", "text/plain")
+    return module_server
 
 
 # Small limits keep bad cases fast; loopback is allowed, nothing else private.
@@ -130,7 +46,6 @@ class HardeningKit:
 
     fetch_options = FETCH_OPTIONS
     write_sources = staticmethod(write_sources)
-    Page = Page
 
 
 @pytest.fixture(scope="session")
