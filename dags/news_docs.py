@@ -6,8 +6,9 @@ updates; so the docs site (`docs/index.html` next to the published warehouse,
 i.e. `data/docs/` served by docker-compose's `docs` service) never lags the data
 analysts query. It can also be triggered by hand.
 
-`dbt docs generate --static` (via `newsevents.dbt.docs_generate`) reads the work
-DB, so the task runs in the single-slot pool `newsevents_warehouse`.
+`newsevents.analyst.build_docs` runs `dbt docs generate --static` on a private copy
+of the published warehouse (the same function as `make docs`): it never touches the
+work DB, so it needs no slot in the `newsevents_warehouse` pool.
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ from airflow.sdk import Asset, dag, task
 
 # Same Asset as news_nightly's publish outlet (the DAG tests check both agree).
 WAREHOUSE_ASSET = Asset(name="newsevents_warehouse", uri="newsevents://warehouse")
-# DuckDB has a single writer: every task that opens the work DB takes this pool's one slot.
-WAREHOUSE_POOL = "newsevents_warehouse"
-# The docs site lives next to the published warehouse (data/docs for the default one),
-# which is what docker-compose's `docs` web server serves.
-DOCS_FOLDER = "docs"
 VARIABLE_SOURCES = "newsevents_sources"
 VARIABLE_WAREHOUSE = "newsevents_warehouse"
 
@@ -60,22 +56,17 @@ def news_docs() -> None:
             warehouse=Variable.get(VARIABLE_WAREHOUSE, default=None),
         )
 
-    @task(pool=WAREHOUSE_POOL)
+    @task
     def docs_site(settings: dict[str, Any]) -> dict[str, Any]:
-        """Regenerate the static docs and swap them into `<warehouse folder>/docs/`."""
-        import os
-        import shutil
-        from pathlib import Path
+        """Regenerate the static docs into `<warehouse folder>/docs/index.html`.
 
-        from newsevents import dbt
+        dbt reads a private copy of the published file, so this never waits for the
+        work DB (no pool needed) and the page describes exactly what analysts query.
+        """
+        from newsevents import analyst
 
-        static_index = Path(dbt.docs_generate(settings["work_db"]))
-        site = Path(settings["warehouse"]).parent / DOCS_FOLDER
-        site.mkdir(parents=True, exist_ok=True)
-        staged = site / ".index.html.tmp"
-        shutil.copyfile(static_index, staged)
-        os.replace(staged, site / "index.html")  # readers never see a half-written page
-        return {"site": str(site / "index.html"), "bytes": (site / "index.html").stat().st_size}
+        index = analyst.build_docs(settings["warehouse"])
+        return {"site": str(index), "bytes": index.stat().st_size}
 
     docs_site(resolve_settings())
 
