@@ -170,18 +170,59 @@ def test_model_name_comes_from_the_environment(
     assert tables == (0,)
 
 
-def test_two_processes_give_the_same_rows(tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_rows(tmp_path: Path) -> None:
     one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
-    _add_articles(one, ARTICLES)
-    _add_articles(two, ARTICLES)
-    annotate_warehouse(str(one), batch_size=1, n_process=1)
-    annotate_warehouse(str(two), batch_size=1, n_process=2)
-    query = "select * exclude (annotator_version) from raw.event_candidates order by all"
+    articles = [*ARTICLES, *((f"b-{n}", ARTICLES[0][1], "en") for n in range(3))]
+    _add_articles(one, articles)
+    _add_articles(two, articles)
+    serial = annotate_warehouse(str(one), batch_size=1, workers=1)
+    parallel = annotate_warehouse(str(two), batch_size=1, workers=2)
+    assert (serial["workers"], parallel["workers"]) == (1, 2)
+    assert {k: v for k, v in serial.items() if k not in ("seconds", "workers")} == {
+        k: v for k, v in parallel.items() if k not in ("seconds", "workers")
+    }
     with (
         duckdb.connect(str(one), read_only=True) as a,
         duckdb.connect(str(two), read_only=True) as b,
     ):
-        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        for table in TABLES:
+            query = f"select * exclude (annotated_at) from {table} order by all"
+            if table != "raw.annotations":
+                query = f"select * from {table} order by all"
+            rows = a.execute(query).fetchall()
+            assert rows, table
+            assert rows == b.execute(query).fetchall(), table
+    # A re-run with workers finds nothing left and adds no row.
+    assert annotate_warehouse(str(two), batch_size=1, workers=2)["annotated"] == 0
+    assert _counts(one) == _counts(two)
+
+
+def test_workers_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(stage.WORKERS_ENV, "3")
+    assert stage.resolve_workers() == 3
+    assert stage.resolve_workers(1) == 1
+    monkeypatch.setenv(stage.WORKERS_ENV, "many")
+    with pytest.raises(ValueError, match="NEWSEVENTS_ANNOTATE_WORKERS must be an integer"):
+        stage.resolve_workers()
+    monkeypatch.delenv(stage.WORKERS_ENV)
+    assert 1 <= stage.resolve_workers() <= stage.MAX_DEFAULT_WORKERS
+    with pytest.raises(ValueError, match=">= 1"):
+        stage.resolve_workers(0)
+
+
+def test_daemonic_process_parses_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    class Daemonic:
+        daemon = True
+
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemonic())
+    assert stage.resolve_workers(4) == 1
+
+
+def test_few_articles_use_no_pool(warehouse: Path) -> None:
+    # Fewer batches than workers: no process is started for nothing.
+    assert annotate_warehouse(str(warehouse), batch_size=64, workers=4)["workers"] == 1
 
 
 def test_clip_text_cuts_at_a_paragraph_end() -> None:

@@ -159,7 +159,7 @@ def run_bench(
         db = Path(tmp) / "bench.work.duckdb"
         _write_articles(db, texts)
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = annotate_warehouse(str(db), name, batch_size=batch_size, n_process=n_process)
+        result = annotate_warehouse(str(db), name, batch_size=batch_size, workers=n_process)
         stage_seconds = time.perf_counter() - started
         stage_cpu = time.process_time() - cpu_started
         db_mb = db.stat().st_size / 2**20

@@ -11,9 +11,12 @@ version: old rows stay, and dbt staging picks the newest version per article.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -46,6 +49,13 @@ PARAGRAPH_PIPE = "newsevents_paragraphs"
 # 100k characters. Offsets stay valid because only the tail is dropped.
 MAX_TEXT_CHARS = 200_000
 LOG_EVERY_BATCHES = 20
+# Parsing processes: ``NEWSEVENTS_ANNOTATE_WORKERS`` (an integer >= 1), else one per
+# CPU up to this many (each holds a model: about 250 MB). 1 parses in-process.
+WORKERS_ENV = "NEWSEVENTS_ANNOTATE_WORKERS"
+MAX_DEFAULT_WORKERS = 4
+# Batches handed to the pool ahead of the writer, per worker: enough to keep every
+# worker busy while the main process writes, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 2
 
 MENTION_COLUMNS = (
     "mention_index",
@@ -295,51 +305,139 @@ def write_batch(
         raise
 
 
+def resolve_workers(workers: int | None = None) -> int:
+    """Parsing processes to use: ``workers``, else ``$NEWSEVENTS_ANNOTATE_WORKERS``, else
+    one per CPU up to :data:`MAX_DEFAULT_WORKERS`; 1 inside a daemonic process.
+
+    Raises ``ValueError`` (one line) for a value that is not an integer >= 1.
+    """
+    if workers is None:
+        raw = os.environ.get(WORKERS_ENV, "").strip()
+        if raw:
+            try:
+                workers = int(raw)
+            except ValueError:
+                raise ValueError(f"{WORKERS_ENV} must be an integer >= 1, not {raw!r}") from None
+        else:
+            workers = min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
+    if workers < 1:
+        raise ValueError(f"annotation workers must be >= 1, not {workers}")
+    if workers > 1 and multiprocessing.current_process().daemon:
+        # Celery's and multiprocessing's daemonic workers may not have children.
+        LOGGER.info("annotation runs in-process: a daemonic process cannot start workers")
+        return 1
+    return workers
+
+
+def annotate_batch(nlp: Language, items: list[tuple[str, _Pending]]) -> list[_Pending]:
+    """Parse one batch of (text, pending) pairs and attach each article's annotation.
+
+    Skipped articles (a ``reason``) are not parsed. One article whose rules raise is
+    recorded as ``error:<Exception>`` instead of stopping the batch.
+    """
+    wanted = [(text, item) for text, item in items if item.reason is None]
+    docs = nlp.pipe((text for text, _ in wanted), batch_size=max(len(wanted), 1))
+    for doc, (_, item) in zip(docs, wanted, strict=True):
+        try:
+            item.result = annotate_doc(doc, item.published)
+        except Exception as exc:  # one odd parse must not stop the nightly run
+            LOGGER.exception("annotation failed for article %s", item.article_id)
+            item.reason = f"error:{type(exc).__name__}"
+    return [item for _, item in items]
+
+
+def _worker_init(model_name: str) -> None:
+    """Pool initializer: load the model once per worker process."""
+    logging.basicConfig(level=logging.WARNING)
+    load_model(model_name)
+
+
+def _worker_batch(model_name: str, items: list[tuple[str, _Pending]]) -> list[_Pending]:
+    """Pool task: :func:`annotate_batch` with the worker's model (results are pickled)."""
+    return annotate_batch(load_model(model_name), items)
+
+
+def _batches(reader: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, _Pending]]]:
+    batch: list[tuple[str, _Pending]] = []
+    for pair in _pipe_inputs(reader, size):
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _parallel(
+    model_name: str, batches: Iterator[list[tuple[str, _Pending]]], workers: int
+) -> Iterator[list[_Pending]]:
+    """Annotated batches, in reading order, parsed by ``workers`` spawned processes.
+
+    At most ``workers * IN_FLIGHT_PER_WORKER`` batches are out at once, so memory does
+    not grow with the corpus. Spawned (not forked) workers share no DuckDB handle or
+    thread state with this process.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(model_name,),
+    ) as pool:
+        pending: deque[Future[list[_Pending]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(_worker_batch, model_name, batch))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _count_pending(con: duckdb.DuckDBPyConnection, version: str) -> int:
+    row = con.execute(f"select count(*) from ({PENDING_SQL})", [version]).fetchone()
+    return int(row[0]) if row else 0
+
+
 def annotate_warehouse(
     work_db_path: str,
     model_name: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    n_process: int = 1,
+    workers: int | None = None,
     *,
     code_version: str | None = None,
 ) -> dict[str, Any]:
     """Annotate every article not yet annotated by the current annotator version.
 
-    Returns counts: annotated, skipped, sentences, mentions, candidates, words,
-    seconds, and the annotator_version used.
+    Parsing runs in ``workers`` processes (see :func:`resolve_workers`; fewer when
+    there are fewer batches, in-process for one); this process reads the pending
+    articles and is the only writer. Returns counts: annotated, skipped, sentences,
+    mentions, candidates, words, seconds, workers, and the annotator_version used.
     """
     started = time.perf_counter()
     name = resolve_model_name(model_name)
+    wanted_workers = resolve_workers(workers)
     nlp = load_model(name)
     model_version = str(nlp.meta.get("version", "unknown"))
     code = code_version or CODE_VERSION
     version = annotator_version(name, model_version, code)
+    model = (name, model_version, code)
     counts = _Counts()
     con = duckdb.connect(work_db_path)
     try:
         for ddl in ALL_DDL:
             con.execute(ddl)
+        total = _count_pending(con, version)
+        used = max(1, min(wanted_workers, -(-total // batch_size)))
         reader = con.cursor()
         reader.execute(PENDING_SQL, [version])
-        buffer: list[_Pending] = []
-        for doc, item in nlp.pipe(
-            _pipe_inputs(reader, batch_size),
-            as_tuples=True,
-            batch_size=batch_size,
-            n_process=n_process,
-        ):
-            if item.reason is None:
-                try:
-                    item.result = annotate_doc(doc, item.published)
-                except Exception as exc:  # one odd parse must not stop the nightly run
-                    LOGGER.exception("annotation failed for article %s", item.article_id)
-                    item.reason = f"error:{type(exc).__name__}"
-            buffer.append(item)
-            if len(buffer) >= batch_size:
-                _flush(con, buffer, version, (name, model_version, code), counts)
-                buffer = []
-        if buffer:
-            _flush(con, buffer, version, (name, model_version, code), counts)
+        batches = _batches(reader, batch_size)
+        if used > 1:
+            LOGGER.info("annotating %d articles with %d worker processes", total, used)
+            results: Iterator[list[_Pending]] = _parallel(name, batches, used)
+        else:
+            results = (annotate_batch(nlp, batch) for batch in batches)
+        for annotated in results:
+            _flush(con, annotated, version, model, counts)
         reader.close()
     finally:
         con.close()
@@ -360,6 +458,7 @@ def annotate_warehouse(
         "candidates": counts.candidates,
         "words": counts.words,
         "seconds": seconds,
+        "workers": used,
         "annotator_version": version,
     }
 
