@@ -244,3 +244,17 @@ def test_overlong_text_is_parsed_up_to_the_limit(
     with duckdb.connect(str(path), read_only=True) as con:
         lemmas = con.execute("select trigger_lemma from raw.event_candidates").fetchall()
     assert lemmas == [("attack",)]
+
+
+def test_nothing_pending_loads_no_weights(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = annotate_warehouse(str(warehouse))
+    assert first["annotated"] > 0
+
+    def no_weights(name: str) -> None:
+        raise AssertionError(f"{name} loaded with nothing to parse")
+
+    monkeypatch.setattr(stage, "load_model", no_weights)
+    again = annotate_warehouse(str(warehouse))
+    assert (again["annotated"], again["skipped"]) == (0, 0)
+    assert again["annotator_version"] == first["annotator_version"]
+    assert stage.model_version(stage.resolve_model_name()) in first["annotator_version"]

@@ -113,6 +113,28 @@ def load_model(name: str) -> Language:
     return nlp
 
 
+def model_version(name: str) -> str:
+    """The model's version from its ``meta.json``, without loading its weights.
+
+    Raises ``OSError`` naming the model when it is neither an installed package nor a
+    folder, like ``spacy.load``.
+    """
+    import json
+    from pathlib import Path
+
+    if spacy.util.is_package(name):
+        folder = Path(spacy.util.get_package_path(name))
+    elif Path(name).is_dir():
+        folder = Path(name)
+    else:
+        raise OSError(f"spaCy model {name!r} is not installed (neither a package nor a folder)")
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        return str(meta["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return str(load_model(name).meta.get("version", "unknown"))
+
+
 def resolve_model_name(model_name: str | None = None) -> str:
     return model_name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
@@ -416,11 +438,10 @@ def annotate_warehouse(
     started = time.perf_counter()
     name = resolve_model_name(model_name)
     wanted_workers = resolve_workers(workers)
-    nlp = load_model(name)
-    model_version = str(nlp.meta.get("version", "unknown"))
+    version_of_model = model_version(name)
     code = code_version or CODE_VERSION
-    version = annotator_version(name, model_version, code)
-    model = (name, model_version, code)
+    version = annotator_version(name, version_of_model, code)
+    model = (name, version_of_model, code)
     counts = _Counts()
     con = duckdb.connect(work_db_path)
     try:
@@ -428,6 +449,9 @@ def annotate_warehouse(
             con.execute(ddl)
         total = _count_pending(con, version)
         used = max(1, min(wanted_workers, -(-total // batch_size)))
+        # The weights load only when there is something to parse (a nightly run with
+        # nothing new skips the second it takes); workers load their own copy.
+        nlp = load_model(name) if total > 0 and used == 1 else None
         reader = con.cursor()
         reader.execute(PENDING_SQL, [version])
         batches = _batches(reader, batch_size)
@@ -435,7 +459,7 @@ def annotate_warehouse(
             LOGGER.info("annotating %d articles with %d worker processes", total, used)
             results: Iterator[list[_Pending]] = _parallel(name, batches, used)
         else:
-            results = (annotate_batch(nlp, batch) for batch in batches)
+            results = (annotate_batch(nlp, batch) for batch in batches if nlp is not None)
         for annotated in results:
             _flush(con, annotated, version, model, counts)
         reader.close()
