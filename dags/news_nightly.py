@@ -13,9 +13,12 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
 3. **plan_batches → fetch_batch** (mapped over batches): polite fetching and
    extraction into spool files. Per-article failures are fetch-log statuses.
 4. **load_raw → annotate**: spool files into `raw.*`, then spaCy.
-5. **dbt**: the dbt project rendered by astronomer-cosmos, one task per model
-   (`dbt build --select <model>`: the model and its tests), so one failed model
-   retries alone.
+5. **prepare_dbt → dbt → rules_applied**: the dbt project rendered by
+   astronomer-cosmos, one task per model (`dbt build --select <model>`: the model and
+   its tests), so one failed model retries alone. When the seeds, models or macros
+   changed since they were last applied, `prepare_dbt` drops the incremental models'
+   tables first, so they are rebuilt from every article (what `--full-refresh` does
+   in `newsevents run`); `rules_applied` records the rules once every model built.
 6. **docs → record_run → publish → summary**: `dbt docs generate --static`, this
    run's row in `marts.pipeline_runs` (counts, seconds, anomaly warnings), the atomic copy of
    the work DB over the published warehouse (updates the
@@ -170,6 +173,20 @@ def news_nightly() -> None:
         return pipeline.annotate(settings)
 
     @task(pool=WAREHOUSE_POOL)
+    def prepare_dbt(settings: dict[str, Any]) -> dict[str, Any]:
+        """Rules changed since the last build: drop the incremental models' tables."""
+        from newsevents import dbt
+
+        return dbt.prepare_rules(settings["work_db"])
+
+    @task(pool=WAREHOUSE_POOL)
+    def rules_applied(settings: dict[str, Any]) -> str:
+        """Every model built: the current rules are the applied ones."""
+        from newsevents import dbt
+
+        return dbt.mark_rules_applied(settings["work_db"])
+
+    @task(pool=WAREHOUSE_POOL)
     def docs(settings: dict[str, Any]) -> dict[str, Any]:
         """`dbt docs generate --static`: a docs failure stops the publish."""
         from newsevents import dbt
@@ -254,9 +271,12 @@ def news_nightly() -> None:
         render_config=_render_config(),
         operator_args={"pool": WAREHOUSE_POOL, "append_env": True},
     )
-    annotated >> transform
+    prepared = prepare_dbt(settings)
+    annotated >> prepared >> transform
+    applied = rules_applied(settings)
+    transform >> applied
     documented = docs(settings)
-    transform >> documented
+    applied >> documented
     recorded = record_run(settings, validated, loaded, annotated, documented)
     published = publish(settings)
     recorded >> published

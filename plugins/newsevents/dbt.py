@@ -217,6 +217,68 @@ def _store_state(work_db_path: str, fingerprint: str, raw_state: dict[str, Any] 
             )
 
 
+def _manifest(work_db_path: str) -> dict[str, Any]:
+    """The last ``manifest.json`` in the target folder; ``dbt parse`` writes it if absent."""
+    path = target_dir() / "manifest.json"
+    if not path.is_file():
+        _invoke(["parse"], work_db_path)
+    try:
+        return dict(json.loads(path.read_bytes()))
+    except (OSError, ValueError) as exc:
+        raise DbtError(f"cannot read {path}: {exc}") from exc
+
+
+def incremental_relations(work_db_path: str) -> list[str]:
+    """``"schema"."table"`` of every incremental model, from the manifest."""
+    relations = []
+    for node in _manifest(work_db_path).get("nodes", {}).values():
+        if node.get("resource_type") != "model":
+            continue
+        if (node.get("config") or {}).get("materialized") != "incremental":
+            continue
+        name = node.get("alias") or node["name"]
+        relations.append('"{}"."{}"'.format(node["schema"], name))
+    return sorted(relations)
+
+
+def prepare_rules(work_db_path: str) -> dict[str, Any]:
+    """For orchestrators that build model by model (the cosmos task group in
+    ``news_nightly``), where :func:`build`'s automatic full refresh cannot apply.
+
+    When the rules (:func:`rules_fingerprint`) changed since they were last applied,
+    drop the incremental models' tables: their next build then starts from every row,
+    which is what ``--full-refresh`` does. Call :func:`mark_rules_applied` once every
+    model built. Returns ``{"rules_changed": bool, "dropped": [relations]}``.
+    """
+    import duckdb
+
+    stored, _raw_state = _stored_state(work_db_path)
+    if stored is None or stored == rules_fingerprint():
+        return {"rules_changed": False, "dropped": []}
+    relations = incremental_relations(work_db_path)
+    with duckdb.connect(work_db_path) as con:
+        for relation in relations:
+            con.execute(f"drop table if exists {relation}")
+    LOGGER.info("rules changed since the last build: dropped %s", ", ".join(relations))
+    return {"rules_changed": True, "dropped": relations}
+
+
+def mark_rules_applied(work_db_path: str) -> str:
+    """Record that every model was built with the current rules (after a model-by-model
+    build); the raw state :func:`build` keeps is left as it is (at worst it rebuilds more).
+    """
+    import duckdb
+
+    fingerprint = rules_fingerprint()
+    with duckdb.connect(work_db_path) as con:
+        con.execute(STATE_DDL)
+        con.execute(
+            "insert or replace into raw.transform_state values ('rules_fingerprint', ?)",
+            [fingerprint],
+        )
+    return fingerprint
+
+
 def watched_sources() -> dict[str, str] | None:
     """``{"schema.table": "source:<source>.<table>+"}`` for the dbt sources whose rows a
     materialised model (table, incremental) reads, from the last manifest.

@@ -18,13 +18,23 @@ NIGHTLY_EDGES = {
     "fetch_batch": {"plan_batches"},
     "load_raw": {"fetch_batch"},
     "annotate": {"load_raw"},
-    "docs": set(),  # after the last dbt tasks, checked below
+    "prepare_dbt": {"annotate"},
+    "rules_applied": set(),  # after the last dbt tasks, checked below
+    "docs": {"rules_applied"},
     "record_run": {"validate_sources", "load_raw", "annotate", "docs"},
     "publish": {"record_run"},
     "summary": {"publish", "load_raw", "annotate"},
 }
 # Tasks that open the work DB for writing: DuckDB has one writer.
-WAREHOUSE_WRITERS = {"load_raw", "annotate", "docs", "record_run", "publish"}
+WAREHOUSE_WRITERS = {
+    "load_raw",
+    "annotate",
+    "prepare_dbt",
+    "rules_applied",
+    "docs",
+    "record_run",
+    "publish",
+}
 
 
 def _nightly(report: dict[str, Any]) -> dict[str, Any]:
@@ -69,11 +79,11 @@ def test_nightly_tasks_and_dependencies(dagbag_report: dict[str, Any]) -> None:
     assert tasks["discover"]["mapped"] and tasks["fetch_batch"]["mapped"]
     # none_failed: no new candidates skips the mapped fetch, but loading still runs.
     assert tasks["load_raw"]["trigger_rule"].endswith("NONE_FAILED")
-    # The dbt group sits between annotate and docs.
+    # The dbt group sits between prepare_dbt (after annotate) and rules_applied.
     assert dbt_tasks
     roots = {t for t in dbt_tasks if not set(tasks[t]["upstream"]) & dbt_tasks}
-    leaves = {t for t in dbt_tasks if t in tasks["docs"]["upstream"]}
-    assert roots and all("annotate" in tasks[t]["upstream"] for t in roots)
+    leaves = {t for t in dbt_tasks if t in tasks["rules_applied"]["upstream"]}
+    assert roots and all("prepare_dbt" in tasks[t]["upstream"] for t in roots)
     downstream_of_dbt = {up for t in dbt_tasks for up in tasks[t]["upstream"]}
     assert leaves and leaves == dbt_tasks - downstream_of_dbt
     assert [uri.rstrip("/") for uri in tasks["publish"]["outlets"]] == [WAREHOUSE_ASSET_URI]
