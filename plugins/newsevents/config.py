@@ -52,6 +52,10 @@ class FetchOptions:
     # Hosts fetched at once; each host is still fetched one URL at a time.
     max_workers: int = 8
     max_redirects: int = 5
+    # Processes that extract the fetched pages while the host threads keep fetching;
+    # 0 extracts in the fetching threads. None (the default): one per CPU but one, at
+    # most 4, for batches big enough to pay for starting them (``newsevents.extract``).
+    extract_workers: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +105,11 @@ def _parse_fetch(raw: object, where: str) -> FetchOptions:
         if not hasattr(defaults, str(key)):
             raise ConfigError(f"{where}: field 'fetch.{key}': unknown option")
         expected = type(getattr(defaults, key))
+        if key == "extract_workers":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where}: field 'fetch.{key}': expected a whole number >= 0")
+            values[key] = value
+            continue
         if key == "allow_private_addresses" and isinstance(value, list):
             try:
                 validate_networks([str(v) for v in value])

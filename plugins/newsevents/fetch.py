@@ -47,6 +47,10 @@ BODY_DEADLINE_FACTOR = 3.0
 ROBOTS_MAX_BYTES = 500 * 1024
 # Connections kept per (host, checked IP); hosts are fetched one URL at a time.
 POOL_MAXSIZE = 2
+# The body of an answer we do not keep (a redirect, a 404 page) is read and dropped
+# when it declares at most this many bytes, so that the connection serves the next
+# request to the host (no new TCP and TLS handshake); a longer one closes it.
+DRAIN_MAX_BYTES = 64 * 1024
 
 
 # Next allowed request time per host, shared by every Fetcher in the process so the
@@ -334,6 +338,23 @@ class Fetcher:
         finally:
             response.release_conn()
 
+    def _discard(self, response: urllib3.BaseHTTPResponse) -> None:
+        """Done with ``response`` without its body: keep the connection when the body is
+        empty (304, ``Content-Length: 0``) or small and arrives within the read timeout,
+        close it otherwise."""
+        remaining = getattr(response, "length_remaining", None)
+        if remaining == 0:
+            return
+        if remaining is not None and remaining <= DRAIN_MAX_BYTES:
+            deadline = time.monotonic() + self.options.timeout_s
+            try:
+                while time.monotonic() < deadline:
+                    if not response.read(CHUNK_BYTES, decode_content=False):
+                        return  # all read: release_conn() hands the connection back
+            except (HTTPError, OSError):
+                pass
+        response.close()
+
     def _read(
         self,
         response: urllib3.BaseHTTPResponse,
@@ -348,7 +369,7 @@ class Fetcher:
         common = {"http_status": code, "content_type": content_type, "encoding": charset}
         if code in (301, 302, 303, 307, 308):
             location = response.headers.get("Location")
-            response.close()
+            self._discard(response)
             if not location:
                 return result("http_error", detail="redirect without Location", **common)
             target = urljoin(current, location.strip())
@@ -356,24 +377,24 @@ class Fetcher:
             out.final_url = target
             return out
         if code == 304:
-            response.close()
+            self._discard(response)
             return result("not_modified", **common)
         if code in (404, 410):
-            response.close()
+            self._discard(response)
             return result("not_found", detail=f"HTTP {code}", **common)
         if code >= 500:
-            response.close()
+            self._discard(response)
             raise _RetriableError(result("http_error", detail=f"HTTP {code}", **common))
         if code != 200:
-            response.close()
+            self._discard(response)
             return result("http_error", detail=f"HTTP {code}", **common)
         if html_only and mime is not None and mime not in HTML_TYPES:
-            response.close()
+            self._discard(response)
             return result("not_html", detail=f"content type {mime}", **common)
         cap = max_bytes if max_bytes is not None else self.options.max_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
-            response.close()
+            self._discard(response)
             return result("too_large", detail=f"Content-Length {declared} > {cap}", **common)
         deadline = time.monotonic() + self.options.timeout_s * BODY_DEADLINE_FACTOR
         chunks: list[bytes] = []

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsevents import runs, testhook, warehouse
+from newsevents import extract, runs, testhook, warehouse
 from newsevents import settings as settings_module
-from newsevents.config import Config, ConfigError, Source, load_config
+from newsevents.config import Config, ConfigError, FetchOptions, Source, load_config
 from newsevents.discover import DiscoverError, discover
 from newsevents.extract import extract_article
 from newsevents.fetch import Fetcher, FetchResult
@@ -113,6 +115,20 @@ def plan_batches(
 
 
 # -- fetch + extract ---------------------------------------------------------------
+Record = dict[str, Any]
+# A spool record, or one whose extraction runs in an extraction process.
+Pending = Record | Future[Record]
+
+# Pages handed to the extraction processes and not back yet, per process: enough to
+# keep each one busy, few enough that the page bodies waiting stay a bounded memory.
+IN_FLIGHT_PER_WORKER = 2
+# With the default (auto) ``fetch.extract_workers``, a batch with fewer URLs than this
+# is extracted in its fetching threads unless the processes run already: starting
+# them (about a second of imports and language model each) costs more than
+# extracting a few dozen pages.
+AUTO_POOL_MIN_URLS = 100
+
+
 def _log_entry(item: dict[str, Any], fetched_at: str, **values: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "source_name": item["source_name"],
@@ -143,7 +159,9 @@ def _extracted_record(
     page_url: str,
     entry: dict[str, Any],
     fetched_at: str,
-) -> dict[str, Any]:
+    encoding: str | None = None,
+) -> Record:
+    """Extract one page into its spool record (in the fetching thread or a worker process)."""
     article = extract_article(body, page_url)
     if article is None:
         entry.update(status="extraction_failed", detail="no article text found")
@@ -159,14 +177,93 @@ def _extracted_record(
         "url": page_url,
         "fetched_at": fetched_at,
         "content_type": entry.get("content_type"),
-        "encoding": entry.pop("_encoding", None),
+        "encoding": encoding,
         "html_zlib": warehouse.encode_blob(zlib.compress(body, HTML_ZLIB_LEVEL)),
         "html_sha256": hashlib.sha256(body).hexdigest(),
     }
     return {"fetch_log": entry, "article": article, "html": html}
 
 
-def _process_file(item: dict[str, Any], sources: dict[str, Source]) -> dict[str, Any]:
+def _failed_record(item: dict[str, Any], exc: BaseException) -> Record:
+    """The record of a candidate whose processing raised: logged, ``extraction_failed``."""
+    LOGGER.error("unexpected error on %s", redact_url(str(item.get("url"))), exc_info=exc)
+    entry = _log_entry(
+        item,
+        warehouse.utc_now().isoformat(),
+        status="extraction_failed",
+        detail=f"{type(exc).__name__}: {exc}"[:300],
+    )
+    return {"fetch_log": entry, "article": None, "html": None}
+
+
+class _Extractor:
+    """Where one batch's fetched pages are extracted: in the fetching thread, or in the
+    extraction processes (``newsevents.extract.extraction_pool``).
+
+    At most ``IN_FLIGHT_PER_WORKER`` pages per process are waiting (bounded memory);
+    a fetching thread that finds them all taken (or the processes still starting)
+    extracts the page itself, so the fetching process is one of the extractors and
+    nothing waits idle.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor | None = None, workers: int = 0) -> None:
+        self.pool = pool
+        self._slots = threading.BoundedSemaphore(max(1, IN_FLIGHT_PER_WORKER * workers))
+
+    @classmethod
+    def for_batch(cls, options: FetchOptions, batch: list[dict[str, Any]]) -> _Extractor:
+        setting = options.extract_workers
+        workers = extract.auto_workers() if setting is None else setting
+        urls = sum(1 for item in batch if item.get("kind") != "files")
+        if workers <= 0 or urls == 0:
+            return cls()
+        if (
+            setting is None
+            and urls < AUTO_POOL_MIN_URLS
+            and not extract.extraction_pool_running(workers)
+        ):
+            return cls()
+        pool = extract.extraction_pool(workers)
+        return cls(pool, workers) if pool is not None else cls()
+
+    def __call__(
+        self,
+        item: dict[str, Any],
+        body: bytes,
+        page_url: str,
+        entry: dict[str, Any],
+        fetched_at: str,
+        encoding: str | None,
+    ) -> Pending:
+        pool = self.pool
+        if pool is None or not self._slots.acquire(blocking=False):
+            return _extracted_record(item, body, page_url, entry, fetched_at, encoding)
+        try:
+            future = pool.submit(
+                _extracted_record, item, body, page_url, entry, fetched_at, encoding
+            )
+        except (BrokenProcessPool, RuntimeError):  # a process died: the rest extract here
+            self._slots.release()
+            self.pool = None
+            extract.discard_extraction_pool(pool)
+            return _extracted_record(item, body, page_url, entry, fetched_at, encoding)
+        future.add_done_callback(lambda _done: self._slots.release())
+        return future
+
+
+def _settle(item: dict[str, Any], pending: Pending) -> Record:
+    """The record of a candidate, once its extraction process is done; never raises."""
+    if not isinstance(pending, Future):
+        return pending
+    try:
+        return pending.result()
+    except Exception as exc:  # raised in the extraction process, as in process_candidate
+        if isinstance(exc, BrokenProcessPool):  # the next batch starts new processes
+            LOGGER.warning("an extraction process died: %s", exc)
+        return _failed_record(item, exc)
+
+
+def _process_file(item: dict[str, Any], sources: dict[str, Source]) -> Record:
     fetched_at = warehouse.utc_now().isoformat()
     source = sources.get(item["source_name"])
     path = Path(item.get("path") or "")
@@ -188,7 +285,9 @@ def _process_file(item: dict[str, Any], sources: dict[str, Source]) -> dict[str,
     return _extracted_record(item, body, item["url"], entry, fetched_at)
 
 
-def _process_url(item: dict[str, Any], fetcher: Fetcher) -> dict[str, Any]:
+def _process_url(
+    item: dict[str, Any], fetcher: Fetcher, extractor: _Extractor | None = None
+) -> Pending:
     fetched_at = warehouse.utc_now().isoformat()
     if not is_http_url(item["url"]):
         entry = _log_entry(item, fetched_at, status="invalid_url", detail="not an http(s) URL")
@@ -220,31 +319,29 @@ def _process_url(item: dict[str, Any], fetcher: Fetcher) -> dict[str, Any]:
         )
     if result.status != "ok" or result.body is None:
         return {"fetch_log": entry, "article": None, "html": None}
-    entry["_encoding"] = result.encoding
-    record = _extracted_record(
-        item, result.body, result.final_url or item["url"], entry, fetched_at
+    extract_page = extractor or _extracted_record
+    return extract_page(
+        item, result.body, result.final_url or item["url"], entry, fetched_at, result.encoding
     )
-    record["fetch_log"].pop("_encoding", None)
-    return record
 
 
-def process_candidate(
-    item: dict[str, Any], fetcher: Fetcher, sources: dict[str, Source]
-) -> dict[str, Any]:
-    """Fetch (or read) and extract one candidate into a spool record; never raises."""
+def _start_candidate(
+    item: dict[str, Any],
+    fetcher: Fetcher,
+    sources: dict[str, Source],
+    extractor: _Extractor | None = None,
+) -> Pending:
     try:
         if item.get("kind") == "files":
             return _process_file(item, sources)
-        return _process_url(item, fetcher)
+        return _process_url(item, fetcher, extractor)
     except Exception as exc:  # a bug or odd page must not lose the batch
-        LOGGER.exception("unexpected error on %s", redact_url(str(item.get("url"))))
-        entry = _log_entry(
-            item,
-            warehouse.utc_now().isoformat(),
-            status="extraction_failed",
-            detail=f"{type(exc).__name__}: {exc}"[:300],
-        )
-        return {"fetch_log": entry, "article": None, "html": None}
+        return _failed_record(item, exc)
+
+
+def process_candidate(item: dict[str, Any], fetcher: Fetcher, sources: dict[str, Source]) -> Record:
+    """Fetch (or read) and extract one candidate into a spool record; never raises."""
+    return _settle(item, _start_candidate(item, fetcher, sources))
 
 
 def fetch_batch(
@@ -255,29 +352,32 @@ def fetch_batch(
     """Fetch and extract a batch into one spool file; returns counts by status.
 
     URLs are grouped by host: each host is fetched by one worker, one URL at a
-    time (politeness), and hosts run in parallel up to ``fetch.max_workers``.
+    time (politeness), and hosts run in parallel up to ``fetch.max_workers``. The
+    fetched pages are extracted in ``fetch.extract_workers`` processes meanwhile
+    (``_Extractor``); records keep the batch's host-by-host order either way.
     """
     config = _config(settings)
     sources = {source.name: source for source in config.sources}
     by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in batch:
         by_host[_host_of(item)].append(item)
-    records: list[dict[str, Any]] = []
+    extractor = _Extractor.for_batch(config.fetch, batch)
 
-    def run_host(items: list[dict[str, Any]], fetcher: Fetcher) -> list[dict[str, Any]]:
-        done = []
+    def run_host(items: list[dict[str, Any]], fetcher: Fetcher) -> list[Pending]:
+        pending = []
         for item in items:
-            done.append(process_candidate(item, fetcher, sources))
+            pending.append(_start_candidate(item, fetcher, sources, extractor))
             if on_done is not None:
                 on_done(1)
-        return done
+        return pending
 
+    records: list[Record] = []
     with Fetcher(config.fetch) as fetcher:
         workers = max(1, min(config.fetch.max_workers, len(by_host)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
-            futures = [pool.submit(run_host, items, fetcher) for items in by_host.values()]
-            for future in futures:
-                records.extend(future.result())
+            futures = [(items, pool.submit(run_host, items, fetcher)) for items in by_host.values()]
+            for items, future in futures:
+                records.extend(map(_settle, items, future.result()))
     spool = warehouse.write_spool(settings["spool_dir"], records) if records else None
     statuses = Counter(record["fetch_log"]["status"] for record in records)
     return {"spool_file": str(spool) if spool else None, "count": len(records), **statuses}
@@ -290,14 +390,19 @@ def load_raw(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def annotate(settings: dict[str, Any]) -> dict[str, Any]:
-    """spaCy annotation of the articles the current annotator has not seen."""
+    """spaCy annotation of the articles the current annotator has not seen (parsing in
+    ``$NEWSEVENTS_ANNOTATE_WORKERS`` processes, default one per CPU up to 4)."""
     from newsevents.annotate import annotate_warehouse  # spaCy: only when annotating
 
     return dict(annotate_warehouse(settings["work_db"], model_name=settings.get("spacy_model")))
 
 
 def transform(settings: dict[str, Any], full_refresh: bool = False) -> dict[str, Any]:
-    """dbt build on the work DB (seeds, models, tests)."""
+    """dbt build on the work DB (seeds, models, tests), of what changed since the last one.
+
+    Skipped (``"skipped": True``) when no raw table, seed or model changed; see
+    ``newsevents.dbt.build``.
+    """
     from newsevents import dbt  # dbt: only when transforming
 
     return dict(dbt.build(settings["work_db"], full_refresh=full_refresh))
@@ -332,12 +437,17 @@ def run_ingest(
 
     started = time.perf_counter()
     fetched: Counter[str] = Counter()
-    with _progress(progress, "fetch", summary["discovered"]) as advance:
-        for number, batch in enumerate(batches):
-            counts = fetch_batch(settings, batch, on_done=advance)
-            fetched.update({k: v for k, v in counts.items() if k not in ("spool_file", "count")})
-            if number == 0:
-                testhook.point("fetch")
+    try:
+        with _progress(progress, "fetch", summary["discovered"]) as advance:
+            for number, batch in enumerate(batches):
+                counts = fetch_batch(settings, batch, on_done=advance)
+                fetched.update(
+                    {k: v for k, v in counts.items() if k not in ("spool_file", "count")}
+                )
+                if number == 0:
+                    testhook.point("fetch")
+    finally:
+        extract.shutdown_extraction_pool()  # the batches share it; free it before annotate
     summary["fetched"] = sum(fetched.values())
     seconds["fetch"] = round(time.perf_counter() - started, 3)
 
@@ -356,10 +466,14 @@ def run_ingest(
 
 
 def docs(settings: dict[str, Any]) -> dict[str, Any]:
-    """``dbt docs generate --static``: the single-file docs site."""
+    """``dbt docs generate --static``: the single-file docs site.
+
+    ``{"static_index": path, "skipped": bool}``: skipped while the project and the
+    work DB's catalog are as they were when the site was generated.
+    """
     from newsevents import dbt
 
-    return {"static_index": dbt.docs_generate(settings["work_db"])}
+    return dbt.generate_docs(settings["work_db"])
 
 
 def _record_run(settings: dict[str, Any], summary: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from newsevents.annotate.discourse import inherit_targets
 from newsevents.annotate.events import Candidate, extract_candidates
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
+from newsevents.workers import init_worker
 
 LOGGER = logging.getLogger(__name__)
 
@@ -368,9 +369,10 @@ def annotate_batch(nlp: Language, items: list[tuple[str, _Pending]]) -> list[_Pe
     return [item for _, item in items]
 
 
-def _worker_init(model_name: str) -> None:
-    """Pool initializer: load the model once per worker process."""
-    logging.basicConfig(level=logging.WARNING)
+def _worker_init(model_name: str, log_level: int) -> None:
+    """Pool initializer: exit with the parent (``newsevents.workers``), load the model
+    once per worker process."""
+    init_worker(log_level)
     load_model(model_name)
 
 
@@ -390,6 +392,16 @@ def _batches(reader: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tupl
         yield batch
 
 
+def parsing_pool(model_name: str, workers: int) -> ProcessPoolExecutor:
+    """``workers`` spawned processes, each with the model loaded, that exit with this one."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(model_name, logging.getLogger().getEffectiveLevel()),
+    )
+
+
 def _parallel(
     model_name: str, batches: Iterator[list[tuple[str, _Pending]]], workers: int
 ) -> Iterator[list[_Pending]]:
@@ -399,13 +411,7 @@ def _parallel(
     not grow with the corpus. Spawned (not forked) workers share no DuckDB handle or
     thread state with this process.
     """
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(model_name,),
-    ) as pool:
+    with parsing_pool(model_name, workers) as pool:
         pending: deque[Future[list[_Pending]]] = deque()
         for batch in batches:
             pending.append(pool.submit(_worker_batch, model_name, batch))
