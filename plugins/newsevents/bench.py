@@ -408,6 +408,9 @@ class _TreeMemory:
     def __init__(self, pid: int, interval: float = 0.5) -> None:
         self.pid, self.interval = pid, interval
         self.peak = 0
+        self.started = time.perf_counter()
+        # (seconds since start, bytes): to tell which stage the peak belongs to.
+        self.samples: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
         self._thread.start()
@@ -418,12 +421,36 @@ class _TreeMemory:
         while not self._stop.wait(self.interval):
             if not os.path.exists(f"/proc/{self.pid}"):
                 return
-            self.peak = max(self.peak, _tree_rss_bytes(self.pid))
+            value = _tree_rss_bytes(self.pid)
+            self.samples.append((time.perf_counter() - self.started, value))
+            self.peak = max(self.peak, value)
 
     def stop(self) -> float:
         self._stop.set()
         self._thread.join()
         return self.peak / 2**20
+
+
+def _peaks_by_stage(
+    samples: list[tuple[float, int]], seconds: dict[str, float]
+) -> dict[str, float]:
+    """Peak summed RSS (MiB) within each stage, stages laid end to end from the first
+    sample (process start-up and imports count in the first stage)."""
+    peaks: dict[str, float] = {}
+    end = 0.0
+    bounds = []
+    for stage in STAGES:
+        if stage in seconds:
+            bounds.append((stage, end, end + seconds[stage]))
+            end += seconds[stage]
+    if not bounds or not samples:
+        return peaks
+    offset = max(0.0, samples[-1][0] - end)  # start-up before the first stage
+    for stage, start, stop in bounds:
+        values = [v for t, v in samples if start <= t - offset < stop]
+        if values:
+            peaks[stage] = round(max(values) / 2**20, 1)
+    return peaks
 
 
 def _measured_child(args: list[str], out: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -453,6 +480,8 @@ def _measured_child(args: list[str], out: Path, env: dict[str, str]) -> dict[str
     if process.returncode != 0:
         raise RuntimeError(f"bench child failed ({process.returncode}): {log.read_text()[-2000:]}")
     result = dict(json.loads(out.read_text()))
+    if sampler is not None:
+        result["peak_mib_by_stage"] = _peaks_by_stage(sampler.samples, result.get("seconds", {}))
     divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
     result["largest_process_mib"] = usage.ru_maxrss / divisor
     result["peak_rss_mib"] = max(tree_mib, result["largest_process_mib"])
@@ -624,6 +653,15 @@ def print_e2e(result: dict[str, Any]) -> int:
             f"largest process {first['largest_process_mib']:.0f} MiB",
         )
     )
+    by_stage = first.get("peak_mib_by_stage") or {}
+    if by_stage:
+        rows.append(
+            (
+                "  peak by stage (MiB)",
+                "",
+                ", ".join(f"{stage} {value:.0f}" for stage, value in by_stage.items()),
+            )
+        )
     if not result.get("first_only"):
         second = result["second"]
         rows += [
