@@ -32,6 +32,11 @@ from newsevents.schema import INGEST_DDL
 LOGGER = logging.getLogger(__name__)
 
 SPOOL_SUFFIX = ".jsonl.gz"
+# DuckDB's own memory (buffer cache, joins; it spills to disk beyond it) in every
+# pipeline process and in dbt (profiles.yml reads the same variable). Without a limit
+# DuckDB keeps up to 80 % of the machine's memory, and its cache grows with the corpus.
+ENV_MEMORY_LIMIT = "NEWSEVENTS_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 ARTICLE_COLUMNS = (
     "article_id",
@@ -86,11 +91,29 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """``SET memory_limit`` from ``$NEWSEVENTS_DUCKDB_MEMORY_LIMIT`` (default 1GB).
+
+    Raises ``SettingsError`` (one line) for a value DuckDB does not read as a size.
+    """
+    from newsevents.settings import SettingsError
+
+    value = os.environ.get(ENV_MEMORY_LIMIT, "").strip() or DEFAULT_MEMORY_LIMIT
+    try:
+        con.execute(f"set memory_limit = '{value.replace(chr(39), '')}'")
+    except (duckdb.ParserException, duckdb.InvalidInputException) as exc:
+        raise SettingsError(
+            f"{ENV_MEMORY_LIMIT}={value!r} is not a size such as 1GB or 800MB"
+        ) from exc
+
+
 @contextmanager
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection that is always closed (DuckDB allows one writer process)."""
+    """A DuckDB connection that is always closed (DuckDB allows one writer process),
+    its memory limited (:func:`limit_memory`)."""
     con = duckdb.connect(str(path), read_only=read_only)
     try:
+        limit_memory(con)
         yield con
     finally:
         con.close()

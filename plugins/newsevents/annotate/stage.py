@@ -31,6 +31,7 @@ from newsevents.annotate.discourse import inherit_targets
 from newsevents.annotate.events import Candidate, extract_candidates
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
+from newsevents.warehouse import limit_memory
 from newsevents.workers import init_worker
 
 LOGGER = logging.getLogger(__name__)
@@ -482,6 +483,7 @@ def annotate_warehouse(
     counts = _Counts()
     con = duckdb.connect(work_db_path)
     try:
+        limit_memory(con)
         for ddl in ALL_DDL:
             con.execute(ddl)
         total = _count_pending(con, version)
