@@ -175,3 +175,57 @@ def local_server_factory() -> Iterator[Callable[[], LocalServer]]:
     finally:
         for server in servers:
             server.stop()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited child of an exited parent is reaped by init)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def _assert_children_die_with_parent(tmp_path: Path, start_pool: str, label: str) -> None:
+    """Run a parent whose ``start_pool`` (Python source, one expression) returns a process
+    pool, SIGKILL the parent, and assert the pool's processes end within 30 s."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    script = textwrap.dedent(
+        f"""
+        import os, time
+
+        if __name__ == "__main__":
+            pool = {start_pool}
+            pids = {{pool.submit(os.getpid).result() for _ in range(8)}}
+            print(" ".join(map(str, pids)), flush=True)
+            time.sleep(600)
+        """
+    )
+    (tmp_path / "parent.py").write_text(script, encoding="utf-8")
+    parent = subprocess.Popen(
+        [sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    pids = [int(pid) for pid in parent.stdout.readline().split()]
+    assert pids and os.getpid() not in pids
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in pids if _running(pid)]
+    assert not alive, f"{label} processes {alive} outlived their parent"
+
+
+@pytest.fixture
+def children_die_with_parent() -> Callable[[Path, str, str], None]:
+    """``check(tmp_path, start_pool_expression, label)``: a SIGKILLed parent (the crash
+    tests, an OOM kill) leaves none of its pool's processes behind."""
+    return _assert_children_die_with_parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -260,48 +261,14 @@ def test_nothing_pending_loads_no_weights(warehouse: Path, monkeypatch: pytest.M
     assert stage.model_version(stage.resolve_model_name()) in first["annotator_version"]
 
 
-def test_parsing_processes_end_with_a_killed_parent(tmp_path: Path) -> None:
+def test_parsing_processes_end_with_a_killed_parent(
+    tmp_path: Path, children_die_with_parent: Callable[[Path, str, str], None]
+) -> None:
     """A run killed inside annotate (SIGKILL: the crash tests, an OOM kill) leaves no
     spaCy process behind (each holds ~175 MB)."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import textwrap
-    import time
-
-    script = textwrap.dedent(
-        """
-        import os, time
-        from newsevents.annotate import stage
-
-        if __name__ == "__main__":
-            pool = stage.parsing_pool(stage.resolve_model_name(), 2)
-            pids = {pool.submit(os.getpid).result() for _ in range(8)}
-            print(" ".join(map(str, pids)), flush=True)
-            time.sleep(600)
-        """
+    children_die_with_parent(
+        tmp_path,
+        "(lambda s: s.parsing_pool(s.resolve_model_name(), 2))"
+        "(__import__('newsevents.annotate.stage', fromlist=['x']))",
+        "parsing",
     )
-    (tmp_path / "parent.py").write_text(script, encoding="utf-8")
-    parent = subprocess.Popen(
-        [sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True
-    )
-    assert parent.stdout is not None
-    pids = [int(pid) for pid in parent.stdout.readline().split()]
-    assert pids and os.getpid() not in pids
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait(timeout=30)
-
-    def running(pid: int) -> bool:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
-                return handle.read().split(") ", 1)[1][0] != "Z"  # a zombie is gone
-        except OSError:
-            return False
-
-    deadline = time.monotonic() + 30
-    alive = pids
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-        alive = [pid for pid in pids if running(pid)]
-    assert not alive, f"parsing processes {alive} outlived their parent"

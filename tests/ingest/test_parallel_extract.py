@@ -14,12 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import signal
-import subprocess
-import sys
-import textwrap
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from types import SimpleNamespace
@@ -218,48 +213,15 @@ def test_extract_workers_is_validated(tmp_path: Path) -> None:
         )
 
 
-def test_processes_end_with_a_killed_parent(tmp_path: Path) -> None:
+def test_processes_end_with_a_killed_parent(
+    tmp_path: Path, children_die_with_parent: Callable[[Path, str, str], None]
+) -> None:
     """A run killed with SIGKILL (the crash tests, an OOM kill) leaves no process behind."""
-    script = textwrap.dedent(
-        """
-        import os, sys, time
-        from newsevents import extract
-
-        if __name__ == "__main__":
-            pool = extract.extraction_pool(2)
-            pids = {pool.submit(os.getpid).result() for _ in range(8)}
-            print(" ".join(map(str, pids)), flush=True)
-            time.sleep(600)
-        """
+    children_die_with_parent(
+        tmp_path,
+        "__import__('newsevents.extract', fromlist=['x']).extraction_pool(2)",
+        "extraction",
     )
-    (tmp_path / "parent.py").write_text(script, encoding="utf-8")
-    parent = subprocess.Popen(
-        [sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True
-    )
-    assert parent.stdout is not None
-    pids = [int(pid) for pid in parent.stdout.readline().split()]
-    assert pids and os.getpid() not in pids
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait(timeout=30)
-    deadline = time.monotonic() + 30
-    alive = pids
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-        alive = [pid for pid in pids if _running(pid)]
-    assert not alive, f"extraction processes {alive} outlived their parent"
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # an exited child of an exited parent is reaped by init; a zombie counts as gone
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
-            return handle.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
 
 
 def test_answers_without_a_wanted_body_keep_the_connection(kit: Any, local_server: Any) -> None:
