@@ -288,8 +288,8 @@ def watched_sources() -> dict[str, str] | None:
     change, so it is not watched; its data tests run with every full build. ``None``
     when the target folder holds no readable manifest.
     """
+    manifest = _read_manifest()
     try:
-        manifest = json.loads((target_dir() / "manifest.json").read_bytes())
         nodes: dict[str, Any] = manifest["nodes"]
         children: dict[str, list[str]] = manifest["child_map"]
         sources: dict[str, Any] = manifest["sources"]
@@ -323,17 +323,25 @@ def watched_sources() -> dict[str, str] | None:
     }
 
 
-def view_only_selectors() -> list[str]:
+def _read_manifest() -> Any:
+    """The parsed last ``manifest.json``, or None when there is none readable."""
+    try:
+        return json.loads((target_dir() / "manifest.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def view_only_selectors(watched: dict[str, str] | None = None) -> list[str]:
     """dbt selectors of the sources read only through views (``source:raw.fetch_log+``).
 
     Their rows need no build, but their data tests run with every build that runs:
-    a selected build adds them. Empty without a readable manifest.
+    a selected build adds them. ``watched``: :func:`watched_sources`, when known.
+    Empty without a readable manifest.
     """
-    watched = watched_sources()
+    watched = watched if watched is not None else watched_sources()
     try:
-        manifest = json.loads((target_dir() / "manifest.json").read_bytes())
-        sources: dict[str, Any] = manifest["sources"]
-    except (OSError, ValueError, KeyError, TypeError):
+        sources: dict[str, Any] = _read_manifest()["sources"]
+    except (KeyError, TypeError):
         return []
     if watched is None:
         return []
@@ -430,7 +438,7 @@ def build(
                 reason = "raw tables, seeds and models unchanged since the last build"
                 LOGGER.info("dbt build skipped: %s", reason)
                 return _summary(full_refresh, skipped=True, reason=reason)
-            selectors = [watched[table] for table in changed] + view_only_selectors()
+            selectors = [watched[table] for table in changed] + view_only_selectors(watched)
             LOGGER.info("raw tables changed since the last build: %s", ", ".join(changed))
     args = ["build"]
     if full_refresh:
