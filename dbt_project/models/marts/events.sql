@@ -17,6 +17,12 @@ event_codes as (
 
 ),
 
+actors as (
+
+    select * from {{ ref('actors') }}
+
+),
+
 code_votes as (
 
     select
@@ -67,7 +73,11 @@ final as (
         aggregated.num_mentions,
         aggregated.num_articles,
         aggregated.num_sources,
-        aggregated.confidence
+        aggregated.confidence,
+        source_actors.name as source_actor_name,
+        target_actors.name as target_actor_name,
+        source_actors.country_code as source_country_code,
+        target_actors.country_code as target_country_code
 
     from aggregated
 
@@ -76,6 +86,12 @@ final as (
 
     inner join event_codes
         on code_votes.event_code = event_codes.event_code
+
+    left join actors as source_actors
+        on aggregated.source_actor_id = source_actors.actor_id
+
+    left join actors as target_actors
+        on aggregated.target_actor_id = target_actors.actor_id
 
 )
 

@@ -17,6 +17,12 @@ affiliations as (
 
 ),
 
+actors as (
+
+    select * from {{ ref('actors') }}
+
+),
+
 targeted_events as (
 
     select * from events
@@ -109,11 +115,28 @@ affiliation_relations as (
 
 ),
 
-final as (
+relations_unioned as (
 
     select * from event_relations
     union all
     select * from affiliation_relations
+
+),
+
+final as (
+
+    select
+        relations_unioned.*,
+        source_actors.name as source_actor_name,
+        target_actors.name as target_actor_name
+
+    from relations_unioned
+
+    left join actors as source_actors
+        on relations_unioned.source_actor_id = source_actors.actor_id
+
+    left join actors as target_actors
+        on relations_unioned.target_actor_id = target_actors.actor_id
 
 )
 
