@@ -214,13 +214,73 @@ def format_report(result: dict[str, Any], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _main_real(args: argparse.Namespace) -> int:
+    """``newsevents eval --corpus real``: build (unless --no-rebuild) and score."""
+    import json
+    import time
+
+    from newsevents import evaluate_real
+
+    corpus = (
+        Path(args.corpus_dir).resolve() if args.corpus_dir else evaluate_real.default_corpus_dir()
+    )
+    if not (corpus / "gold").is_dir() or not (corpus / "pages").is_dir():
+        print(
+            f"newsevents eval: no real corpus at {corpus} (gold/ and pages/ expected; "
+            f"set --corpus-dir or ${evaluate_real.ENV_REAL_CORPUS})",
+            file=sys.stderr,
+        )
+        return 2
+    warehouse = Path(args.warehouse or evaluate_real.DEFAULT_WAREHOUSE).resolve()
+    started = time.monotonic()
+    build_seconds = None
+    if not args.no_rebuild:
+        print(f"building {warehouse} from {corpus / 'pages'} ...", flush=True)
+        build_seconds = evaluate_real.build_warehouse(corpus, warehouse)
+    elif not warehouse.is_file():
+        print(f"newsevents eval: no warehouse at {warehouse} (drop --no-rebuild)", file=sys.stderr)
+        return 2
+    result = evaluate_real.run_eval(warehouse, corpus)
+    result["build_seconds"] = None if build_seconds is None else round(build_seconds, 1)
+    result["total_seconds"] = round(time.monotonic() - started, 1)
+    failures = below_floors(result, evaluate_real.REAL_EVAL_FLOORS)
+    result["below_floors"] = failures
+    print(evaluate_real.format_report(result, details=args.details))
+    print()
+    if build_seconds is not None:
+        print(f"build: {build_seconds:.1f} s (newsevents run on {result['articles']} pages)")
+    print(f"total: {result['total_seconds']:.1f} s")
+    print("floors: " + ("ok" if not failures else "BELOW " + "; ".join(failures)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    return 1 if args.check and failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``newsevents eval``: print precision/recall; with --check, exit 1 below the floors."""
     from newsevents import settings
 
     parser = argparse.ArgumentParser(prog="newsevents eval", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--warehouse", help="DuckDB file to score (default: the published warehouse)"
+        "--corpus",
+        choices=("samples", "real"),
+        default="samples",
+        help="samples: samples/gold.yml against the published warehouse (default); "
+        "real: build a warehouse from ../shared/corpus/real/pages and score its gold",
+    )
+    parser.add_argument(
+        "--corpus-dir",
+        help="real corpus folder (default: $NEWSEVENTS_REAL_CORPUS or ../shared/corpus/real)",
+    )
+    parser.add_argument(
+        "--no-rebuild",
+        action="store_true",
+        help="real corpus: score the existing warehouse instead of building a fresh one",
+    )
+    parser.add_argument(
+        "--warehouse",
+        help="DuckDB file to score (default: the published warehouse; "
+        "data/eval/real.duckdb for --corpus real)",
     )
     parser.add_argument(
         "--gold", default=str(DEFAULT_GOLD), help="gold YAML (default: samples/gold.yml)"
@@ -229,7 +289,15 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="exit 1 when a figure is below its floor"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="per-article figures")
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="real corpus: per article, the misses and false positives",
+    )
+    parser.add_argument("--json", metavar="FILE", help="real corpus: write every result here")
     args = parser.parse_args(argv)
+    if args.corpus == "real":
+        return _main_real(args)
     warehouse = args.warehouse or settings.resolve()["warehouse"]
     if not Path(warehouse).is_file():
         print(
