@@ -24,6 +24,12 @@ country_aliases as (
 
 ),
 
+imported_aliases as (
+
+    select * from {{ ref('phoenix_actor_aliases') }}
+
+),
+
 country_actors as (
 
     select * from dictionary
@@ -32,13 +38,15 @@ country_actors as (
 
 ),
 
+-- Curated and country names first (1); imported Phoenix names (4) and aliases (5)
+-- come after every curated form, so a curated row always wins a shared alias.
 canonical_names as (
 
     select
         name as alias,
         actor_id,
         'canonical' as alias_kind,
-        1 as match_priority
+        case when dictionary_seed = 'phoenix' then 4 else 1 end as match_priority
 
     from dictionary
 
@@ -89,6 +97,23 @@ country_columns as (
 
 ),
 
+phoenix_aliases as (
+
+    select
+        imported_aliases.alias,
+        dictionary.actor_id,
+        'alias' as alias_kind,
+        5 as match_priority
+
+    from imported_aliases
+
+    inner join dictionary
+        on
+            imported_aliases.name = dictionary.name
+            and dictionary.dictionary_seed = 'phoenix'
+
+),
+
 seeded_country_aliases as (
 
     select
@@ -113,6 +138,8 @@ all_aliases as (
     select * from country_columns
     union all
     select * from seeded_country_aliases
+    union all
+    select * from phoenix_aliases
 
 ),
 

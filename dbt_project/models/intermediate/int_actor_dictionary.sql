@@ -12,6 +12,12 @@ countries as (
 
 ),
 
+imported_actors as (
+
+    select * from {{ ref('phoenix_actors') }}
+
+),
+
 dictionary_actors as (
 
     select
@@ -42,11 +48,33 @@ country_actors as (
 
 ),
 
+-- Phoenix / PETRARCH2 entries; the converter already left out every name the curated
+-- seed uses, and the anti-join keeps it so if someone edits the CSVs by hand.
+phoenix_actors as (
+
+    select
+        {{ actor_id('imported_actors.actor_type', 'imported_actors.name') }} as actor_id,
+        imported_actors.name,
+        imported_actors.actor_type,
+        imported_actors.country_code,
+        imported_actors.sector,
+        cast(null as varchar) as wikidata_id,
+        'phoenix' as dictionary_seed
+
+    from imported_actors
+
+    anti join dictionary_actors
+        on {{ actor_id('imported_actors.actor_type', 'imported_actors.name') }} = dictionary_actors.actor_id
+
+),
+
 final as (
 
     select * from dictionary_actors
     union all
     select * from country_actors
+    union all
+    select * from phoenix_actors
 
 )
 
