@@ -75,11 +75,12 @@ airflow: $(STAMP)  ## local Airflow 3 (airflow standalone) on http://localhost:8
 	@echo "Then unpause and trigger news_nightly; Ctrl-C stops Airflow."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone
 
-sql: $(STAMP)  ## open the published warehouse read-only (duckdb CLI, else a Python console)
-	$(BIN)/python -m newsevents.analyst shell
+sql: $(STAMP)  ## read-only SQL shell on the published warehouse (reads piped SQL too; ARGS=--python)
+	@$(BIN)/python -m newsevents.analyst shell $(ARGS)
 
-docs: $(STAMP)  ## generate the dbt docs site and serve it on http://127.0.0.1:8081
-	$(BIN)/python -m newsevents.analyst docs --port 8081
+DOCS_PORT ?= 8081
+docs: $(STAMP)  ## generate the dbt docs site and serve it on http://127.0.0.1:$(DOCS_PORT)
+	$(BIN)/python -m newsevents.analyst docs --port $(DOCS_PORT)
 
 clean:  ## remove the venv, Airflow home and generated data
 	rm -rf $(VENV) airflow_home data/*.duckdb dbt_project/target dbt_project/logs

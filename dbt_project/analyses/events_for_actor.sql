@@ -1,6 +1,6 @@
 -- Every event of one actor, as source or target, with the sentences that state
 -- it. The actor is the dbt var `actor_name` (canonical name, case-insensitive):
---   dbt compile --select events_for_actor --vars '{actor_name: Xi Jinping}'
+--   newsevents analysis events_for_actor --vars '{actor_name: Narendra Modi}'
 
 {% set actor_name = var('actor_name', 'Vladimir Putin') %}
 

@@ -61,8 +61,27 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("args", nargs=argparse.REMAINDER, help=f"passed to {module}.main")
     query = commands.add_parser("query", help="run read-only SQL on the published warehouse")
     paths(query)
-    query.add_argument("sql", help='e.g. "select title from raw.articles"')
+    query.add_argument("sql", help='e.g. "select title from raw.articles"; - reads stdin')
+    _output_options(query)
+    analysis = commands.add_parser(
+        "analysis", help="compile an example analysis (dbt_project/analyses) now and run it"
+    )
+    paths(analysis)
+    analysis.add_argument("name", nargs="?", help="analysis name; omit to list them")
+    analysis.add_argument("--vars", help="dbt vars as YAML, e.g. '{actor_name: Vladimir Putin}'")
+    analysis.add_argument("--sql", action="store_true", help="print the compiled SQL only")
+    _output_options(analysis)
     return parser
+
+
+def _output_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (one record per block when too wide for the terminal), csv or json",
+    )
+    sub.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
 
 
 def _print_json(value: Any) -> None:
@@ -139,28 +158,22 @@ def _mart_counts(warehouse: str | None) -> dict[str, int]:
     return counts
 
 
-def _query(settings: dict[str, Any], sql: str) -> int:
-    from pathlib import Path
+def _query(settings: dict[str, Any], args: argparse.Namespace) -> int:
+    from newsevents import analyst
 
-    import duckdb
-    from rich.console import Console
-    from rich.table import Table
+    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    return analyst.run_query(sql, settings["warehouse"], args.format, args.output)
 
-    path = Path(settings["warehouse"])
-    if not path.is_file():
-        raise FileNotFoundError(f"no published warehouse at {path} (run `newsevents run`)")
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
-    finally:
-        con.close()
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
-    return EXIT_OK
+
+def _analysis(settings: dict[str, Any], args: argparse.Namespace) -> int:
+    from newsevents import analyst
+
+    if not args.name:
+        print("\n".join(analyst.analysis_names()))
+        return EXIT_OK
+    return analyst.run_analysis(
+        args.name, settings["warehouse"], args.vars, args.format, args.output, args.sql
+    )
 
 
 def _hand_over(module_name: str, argv: list[str]) -> int:
@@ -181,7 +194,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     settings = pipeline.resolve_settings(sources=args.sources, warehouse=args.warehouse)
     if command == "query":
-        return _query(settings, args.sql)
+        return _query(settings, args)
+    if command == "analysis":
+        return _analysis(settings, args)
     if command in ("run", "discover", "fetch"):
         pipeline.validate_sources(settings)
     if command == "run":

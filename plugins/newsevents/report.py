@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,9 @@ import duckdb
 
 LOGGER = logging.getLogger(__name__)
 
-# Days of events the per-day chart shows (ending on the latest event date): two
-# months keep bars wide enough to read on a laptop screen.
-REPORT_DAYS = 60
+# The per-day chart shows every event unless `--days N` asks for the N days ending
+# on the latest event date; the window shown is printed on the chart either way.
+REPORT_DAYS: int | None = None
 # Bars in the top-N charts: more than ~15 labels stop being readable at this width.
 TOP_N = 15
 CHART_WIDTH = 760
@@ -56,6 +56,9 @@ class ReportData:
     fetch_outcomes: list[tuple[str, int]]
     latest_run: dict[str, Any] | None
     totals: dict[str, int]
+    # The per-day chart's window: first and last day, events shown, events in all.
+    window: tuple[date, date, int, int] | None = None
+    days: int | None = None
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -66,17 +69,22 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(row and row[0])
 
 
-def read_report_data(warehouse: str | Path) -> ReportData:
-    """Query the published warehouse (read-only) for every chart of the report."""
+def read_report_data(warehouse: str | Path, days: int | None = REPORT_DAYS) -> ReportData:
+    """Query the published warehouse (read-only) for every chart of the report.
+
+    ``days``: the per-day chart shows the ``days`` days ending on the latest event
+    date; None shows every event.
+    """
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return _read(con)
+        return _read(con, days)
     finally:
         con.close()
 
 
-def _read(con: duckdb.DuckDBPyConnection) -> ReportData:
+def _read(con: duckdb.DuckDBPyConnection, days: int | None = REPORT_DAYS) -> ReportData:
     per_day: list[tuple[date, int, int]] = []
+    window: tuple[date, date, int, int] | None = None
     actors: list[tuple[str, int]] = []
     dyads: list[tuple[str, int]] = []
     outcomes: list[tuple[str, int]] = []
@@ -90,12 +98,21 @@ def _read(con: duckdb.DuckDBPyConnection) -> ReportData:
             (day, int(quad), int(count))
             for day, quad, count in con.execute(
                 "select event_date, quad_class, count(*) from marts.events "
-                "where event_date > (select max(event_date) from marts.events) - ? "
+                "where (?::integer is null "
+                "or event_date > (select max(event_date) from marts.events) - ?::integer) "
                 "and quad_class is not null "
                 "group by all order by event_date, quad_class",
-                [REPORT_DAYS],
+                [days, days],
             ).fetchall()
         ]
+        if per_day:
+            total = con.execute(
+                "select count(*) from marts.events where quad_class is not null"
+            ).fetchone()
+            last = per_day[-1][0]
+            first = last - timedelta(days=days - 1) if days else per_day[0][0]
+            shown = sum(count for _day, _quad, count in per_day)
+            window = (first, last, shown, int(total[0]) if total else shown)
     if _has_table(con, "marts", "actors"):
         actors = [
             (str(name), int(count))
@@ -147,7 +164,7 @@ def _read(con: duckdb.DuckDBPyConnection) -> ReportData:
             row = cursor.fetchone()
             latest = dict(zip(names, row, strict=True)) if row else None
             break
-    return ReportData(per_day, actors, dyads, outcomes, latest, totals)
+    return ReportData(per_day, actors, dyads, outcomes, latest, totals, window, days)
 
 
 # -- SVG ---------------------------------------------------------------------------
@@ -167,8 +184,25 @@ def _nice_max(value: int) -> int:
         step *= 10
 
 
-def stacked_day_chart(rows: list[tuple[date, int, int]], chart_id: str) -> str:
-    """Vertical bars per day, stacked by quad class, with a y axis and a legend."""
+def window_text(window: tuple[date, date, int, int] | None, days: int | None) -> str:
+    """What the per-day chart covers, e.g. 'last 60 days: 2024-10-02 to 2024-11-30, 5 of 48
+    events' or 'all events: 2023-01-09 to 2024-11-30, 48 events'."""
+    if window is None:
+        return "no events"
+    first, last, shown, total = window
+    span = f"{first.isoformat()} to {last.isoformat()}"
+    if days:
+        return f"last {days} days: {span}, {shown} of {total} events"
+    return f"all events: {span}, {total} events"
+
+
+def stacked_day_chart(
+    rows: list[tuple[date, int, int]],
+    chart_id: str,
+    window: tuple[date, date, int, int] | None = None,
+    window_days: int | None = None,
+) -> str:
+    """Vertical bars per day, stacked by quad class, with a y axis, a legend and the window."""
     if not rows:
         return _empty(chart_id, "no events yet")
     days = sorted({day for day, _quad, _count in rows})
@@ -186,6 +220,8 @@ def stacked_day_chart(rows: list[tuple[date, int, int]], chart_id: str) -> str:
         f'<svg id="{_e(chart_id)}" class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
         f'width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}">',
         f"<title>Events per day by quad class ({len(days)} days)</title>",
+        f'<text class="window" x="{CHART_WIDTH - right}" y="{height - 6}" text-anchor="end" '
+        f'font-size="11">{_e(window_text(window, window_days))}</text>',
     ]
     ticks = min(4, top)
     for tick in range(ticks + 1):
@@ -305,7 +341,10 @@ def render_html(data: ReportData, warehouse: str) -> str:
         for name, count in data.totals.items()
     )
     sections = [
-        ("Events per day by quad class", stacked_day_chart(data.events_per_day, "events-per-day")),
+        (
+            "Events per day by quad class",
+            stacked_day_chart(data.events_per_day, "events-per-day", data.window, data.days),
+        ),
         (
             "Top actors (mentions)",
             horizontal_bars(data.top_actors, "top-actors", "Most mentioned actors"),
@@ -337,12 +376,12 @@ def render_html(data: ReportData, warehouse: str) -> str:
     )
 
 
-def write_report(warehouse: str | Path, out: str | Path) -> Path:
+def write_report(warehouse: str | Path, out: str | Path, days: int | None = REPORT_DAYS) -> Path:
     """Render the report of ``warehouse`` to ``out`` (written atomically) and return it."""
     source = Path(warehouse)
     if not source.is_file():
         raise FileNotFoundError(f"no published warehouse at {source} (run `newsevents run`)")
-    page = render_html(read_report_data(source), str(source))
+    page = render_html(read_report_data(source, days), str(source))
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.parent / f".{target.name}.{os.getpid()}.tmp"
@@ -360,14 +399,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--warehouse", help="published DuckDB file (default: $NEWSEVENTS_WAREHOUSE)"
     )
-    parser.add_argument("--out", help="HTML file to write (default: report.html next to it)")
+    parser.add_argument(
+        "--out", help="HTML file to write (default: report.html next to the warehouse)"
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=REPORT_DAYS,
+        help="events per day: only the N days ending on the latest event (default: all)",
+    )
     args = parser.parse_args(argv)
     from newsevents.settings import resolve
 
     warehouse = Path(resolve(warehouse=args.warehouse)["warehouse"])
     out = Path(args.out) if args.out else warehouse.parent / "report.html"
     try:
-        path = write_report(warehouse, out)
+        path = write_report(warehouse, out, args.days)
     except (FileNotFoundError, duckdb.Error) as exc:
         print(f"newsevents report: error: {exc}", file=sys.stderr)
         return 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +62,82 @@ def test_console_names_a_missing_warehouse(tmp_path: Path) -> None:
     done = _shell("--warehouse", str(tmp_path / "absent.duckdb"), stdin="")
     assert done.returncode == 1
     assert "absent.duckdb" in done.stderr and "make run" in done.stderr
+
+
+def _sql_shell(warehouse: Path, stdin: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "plugins"), COLUMNS="100")
+    return subprocess.run(
+        [sys.executable, "-m", "newsevents.analyst", "shell", "--warehouse", str(warehouse)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=SHELL_TIMEOUT_S,
+        check=False,
+    )
+
+
+def test_sql_shell_reads_plain_sql_piped_in(tmp_path: Path) -> None:
+    warehouse = _warehouse(tmp_path)
+    done = _sql_shell(
+        warehouse,
+        "select count(*) as article_rows\n  from marts.articles;\n"
+        ".mode csv\n"
+        "select article_id from marts.articles order by 1 limit 2; select 'a;b' as semi;\n"
+        ".tables\n"
+        ".schema marts.articles\n"
+        "select 42 as no_semicolon_at_the_end",
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"article_rows.*\n.*\n│ 7 ", done.stdout)
+    assert "article_id\na0\na1\n" in done.stdout
+    assert "semi\na;b\n" in done.stdout  # a ';' inside a string does not split
+    assert "marts.articles,BASE TABLE" in done.stdout
+    assert "article_id,VARCHAR,YES" in done.stdout
+    assert done.stdout.endswith("no_semicolon_at_the_end\n42\n")
+    assert "SyntaxError" not in done.stderr
+
+
+def test_sql_shell_is_read_only_and_reports_errors(tmp_path: Path) -> None:
+    warehouse = _warehouse(tmp_path)
+    done = _sql_shell(
+        warehouse, "drop table marts.articles;\nselect * from nowhere;\nselect 1 as still_runs;\n"
+    )
+    assert done.returncode == 1
+    assert "read-only" in done.stderr and "nowhere" in done.stderr
+    assert "still_runs" in done.stdout
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.articles").fetchone() == (7,)
+    finally:
+        con.close()
+
+
+def test_query_formats_and_output_file(tmp_path: Path) -> None:
+    from newsevents import analyst, cli
+
+    warehouse = _warehouse(tmp_path)
+    args = ["--warehouse", str(warehouse)]
+    sql = "select article_id, range(2) as pair, date '2026-01-02' as day from marts.articles"
+    out = tmp_path / "exports" / "rows.json"
+    assert cli.main(["query", "--format", "json", "--output", str(out), sql, *args]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 7 and rows[0] == {"article_id": "a0", "pair": [0, 1], "day": "2026-01-02"}
+    csv_out = tmp_path / "rows.csv"
+    assert cli.main(["query", "--format", "csv", "--output", str(csv_out), sql, *args]) == 0
+    assert csv_out.read_text(encoding="utf-8").splitlines()[:2] == [
+        "article_id,pair,day",
+        'a0,"[0, 1]",2026-01-02',
+    ]
+    # A wide result: one record per block, nothing cut to an ellipsis.
+    columns = [f"column_number_{i}" for i in range(12)]
+    wide = analyst.format_rows(columns, [tuple(f"value-{i}-long" for i in range(12))], width=80)
+    assert wide.startswith("-[ record 1 ]")
+    for i, column in enumerate(columns):
+        assert re.search(rf"^{column}\s+\| value-{i}-long$", wide, re.M)
+    assert "…" not in wide
+    # A narrow one stays a table, long values wrapped inside their cell.
+    narrow = analyst.format_rows(["id", "text"], [("x", "word " * 40)], width=60)
+    assert narrow.startswith("┏") and "…" not in narrow
+    assert narrow.count("word") == 40

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 from newsevents import report, runs
 
 
@@ -50,13 +52,23 @@ def test_report_stacks_quad_classes_and_escapes_names(tmp_path: Path) -> None:
         str(warehouse),
         {"run_id": "r1", "started_at": "2026-03-02T02:00:00", "status": "failed", "error": "x"},
     )
-    data = report.read_report_data(warehouse)
-    # e4 is more than REPORT_DAYS before the latest event: not plotted.
+    # By default every event is plotted, e4 a year earlier too.
+    everything = report.read_report_data(warehouse)
+    assert everything.events_per_day[0] == (date(2025, 1, 1), 3, 1)
+    assert everything.window == (date(2025, 1, 1), date(2026, 3, 2), 4, 4)
+    whole = report.render_html(everything, str(warehouse))
+    assert "all events: 2025-01-01 to 2026-03-02, 4 events" in whole
+    data = report.read_report_data(warehouse, days=60)
+    # e4 is more than 60 days before the latest event: not plotted, and the chart says so.
     assert data.events_per_day == [
         (date(2026, 3, 1), 1, 1),
         (date(2026, 3, 1), 4, 1),
         (date(2026, 3, 2), 1, 1),
     ]
+    assert data.window == (date(2026, 1, 2), date(2026, 3, 2), 3, 4)
+    assert "last 60 days: 2026-01-02 to 2026-03-02, 3 of 4 events" in report.render_html(
+        data, str(warehouse)
+    )
     assert data.top_dyads == [("Alpha <b> – Beta & Co", 4)]
     assert data.latest_run is not None and data.latest_run["status"] == "failed"
     html = report.render_html(data, str(warehouse))
@@ -64,3 +76,21 @@ def test_report_stacks_quad_classes_and_escapes_names(tmp_path: Path) -> None:
     assert len(re.findall(r'class="bar quad-1"', html)) == 2
     assert len(re.findall(r'class="bar quad-4"', html)) == 1
     assert 'fill="#c0392b"><title>timeout: 1' in html  # failures drawn in red
+
+
+def test_default_report_lands_next_to_the_warehouse_in_an_ignored_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    duckdb.connect(str(warehouse)).close()
+    monkeypatch.chdir(tmp_path)
+    assert report.main(["--warehouse", str(warehouse)]) == 0
+    assert (tmp_path / "data" / "report.html").is_file()
+    assert not (tmp_path / "report.html").exists()
+    # The default warehouse folder of a checkout is ignored by git, so is its report.
+    repo = Path(__file__).resolve().parents[2]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "data/report.html"], cwd=repo, check=False
+    )
+    assert ignored.returncode == 0

@@ -93,14 +93,15 @@ def test_report_renders_the_plots(sample_warehouse: Path, tmp_path: Path, browse
         assert "<rect" in svg.group(1)
     per_day = re.search(r'<svg id="events-per-day".*?</svg>', dom, re.S)
     assert per_day is not None
-    _, [(groups,)] = analyst.query(
-        "select count(distinct (event_date, quad_class)) from marts.events "
-        "where event_date > (select max(event_date) from marts.events) - ?",
+    # The default report plots every event, and says which window it shows.
+    _, [(groups, events, first, last)] = analyst.query(
+        "select count(distinct (event_date, quad_class)), count(*), min(event_date), "
+        "max(event_date) from marts.events",
         sample_warehouse,
-        [report.REPORT_DAYS],
     )
     assert groups >= 1
     assert len(re.findall(r'class="bar quad-[1-4]"', per_day.group(0))) == groups
+    assert f"all events: {first} to {last}, {events} events" in per_day.group(0)
     assert re.search(r'<table id="latest-run">.*?succeeded', dom, re.S)
     png = browser.screenshot(out.as_uri(), tmp_path / "report.png")
     data = png.read_bytes()
