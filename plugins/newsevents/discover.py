@@ -8,8 +8,11 @@ same guarded, polite ``Fetcher`` as articles and parsed from the bytes we fetche
 
 from __future__ import annotations
 
-import gzip
 import logging
+import os
+import stat
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -17,9 +20,9 @@ from urllib.parse import urljoin
 import feedparser
 from lxml import etree
 
-from newsevents.config import Source
+from newsevents.config import DEFAULT_MAX_URLS, Source
 from newsevents.fetch import Fetcher
-from newsevents.urls import is_http_url, redact_url
+from newsevents.urls import is_http_url, redact_url, strip_userinfo
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,9 +30,12 @@ LOGGER = logging.getLogger(__name__)
 # loop or a huge site cannot keep discovery busy (trafilatura caps at 10,000 links).
 MAX_SITEMAPS = 50
 MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit for one file
-# Sitemaps and feeds can be larger than a page; allow up to the protocol's 50 MB.
-MAX_INDEX_BYTES = 50 * 1024 * 1024
+# Levels of sitemap indexes: news sites use one (Google reads one); child sitemaps
+# deeper than this are skipped with a warning.
+MAX_SITEMAP_DEPTH = 5
 HTML_SUFFIXES = (".html", ".htm")
+# Decompressed in pieces of this size: the cap is checked between them.
+INFLATE_CHUNK_BYTES = 256 * 1024
 
 _XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
@@ -41,10 +47,13 @@ class DiscoverError(Exception):
 
 
 def candidate(source: Source, url: str, path: str | None = None) -> dict[str, Any]:
-    """A fresh candidate (conditional-GET state is filled in from the work DB later)."""
+    """A fresh candidate (conditional-GET state is filled in from the work DB later).
+
+    The URL never carries ``user:password@``: candidates travel as XComs and into tables.
+    """
     return {
         "source_name": source.name,
-        "url": url,
+        "url": strip_userinfo(url),
         "kind": source.kind,
         "path": path,
         "etag": None,
@@ -53,18 +62,48 @@ def candidate(source: Source, url: str, path: str | None = None) -> dict[str, An
     }
 
 
+def gunzip_capped(body: bytes, cap: int, url: str = "") -> bytes:
+    """Decompress a gzip file a piece at a time, refusing more than ``cap`` bytes of output.
+
+    ``gzip.decompress`` would inflate a 1.5 MB bomb to 1.5 GiB in memory first.
+    Concatenated gzip members are followed like ``gzip.decompress`` does.
+    """
+    out: list[bytes] = []
+    total = 0
+    data = body
+    while data:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        pending = data
+        try:
+            while pending and not inflater.eof:
+                piece = inflater.decompress(pending, INFLATE_CHUNK_BYTES)
+                total += len(piece)
+                if total > cap:
+                    raise DiscoverError(
+                        f"{redact_url(url)}: too_large (gzip expands past {cap} bytes)"
+                    )
+                out.append(piece)
+                pending = inflater.unconsumed_tail
+        except zlib.error as exc:
+            raise DiscoverError(f"{redact_url(url)}: bad gzip: {exc}") from exc
+        if not inflater.eof:
+            raise DiscoverError(f"{redact_url(url)}: bad gzip: truncated")
+        data = inflater.unused_data.lstrip(b"\x00")
+        if data and data[:2] != b"\x1f\x8b":
+            break  # trailing garbage after the last member: ignored, as gzip(1) warns
+    return b"".join(out)
+
+
 def _fetch_document(fetcher: Fetcher, url: str) -> bytes:
-    result = fetcher.get(url, html_only=False, max_bytes=MAX_INDEX_BYTES)
+    cap = fetcher.options.max_index_bytes
+    result = fetcher.get(url, html_only=False, max_bytes=cap)
     if result.status != "ok" or result.body is None:
         raise DiscoverError(
             f"{redact_url(url)}: {result.status} ({result.detail or result.http_status})"
         )
     body = result.body
     if body[:2] == b"\x1f\x8b":  # a .xml.gz served as-is
-        try:
-            body = gzip.decompress(body)
-        except OSError as exc:
-            raise DiscoverError(f"{redact_url(url)}: bad gzip: {exc}") from exc
+        body = gunzip_capped(body, cap, url)
     return body
 
 
@@ -125,13 +164,20 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[str], list[str]]:
     return pages[:MAX_SITEMAP_URLS], children
 
 
-def discover_sitemap(fetcher: Fetcher, url: str) -> list[str]:
-    """Pages of a sitemap, following indexes breadth-first with loop protection."""
-    queue = [url]
+def discover_sitemap(fetcher: Fetcher, url: str, limit: int | None = None) -> list[str]:
+    """Pages of a sitemap, following indexes breadth-first with loop protection.
+
+    Stops (with a warning naming the cap) after ``MAX_SITEMAPS`` sitemap files, below
+    ``MAX_SITEMAP_DEPTH`` levels, or once more than ``limit`` pages are found.
+    """
+    queue: list[tuple[str, int]] = [(url, 1)]
     seen: set[str] = set()
     pages: list[str] = []
+    too_deep = 0
     while queue and len(seen) < MAX_SITEMAPS:
-        current = queue.pop(0)
+        if limit is not None and len(pages) > limit:
+            break
+        current, depth = queue.pop(0)
         if current in seen:
             continue
         seen.add(current)
@@ -143,20 +189,66 @@ def discover_sitemap(fetcher: Fetcher, url: str) -> list[str]:
             LOGGER.warning("skipping child sitemap: %s", exc)
             continue
         pages.extend(found)
-        queue.extend(child for child in children if child not in seen)
+        fresh = [child for child in children if child not in seen]
+        if depth >= MAX_SITEMAP_DEPTH:
+            too_deep += len(fresh)
+            continue
+        queue.extend((child, depth + 1) for child in fresh)
+    if too_deep:
+        LOGGER.warning(
+            "%s: skipped %d child sitemaps deeper than %d levels (cap)",
+            redact_url(url),
+            too_deep,
+            MAX_SITEMAP_DEPTH,
+        )
     if queue:
-        LOGGER.warning("%s: stopped after %d sitemaps (cap)", redact_url(url), MAX_SITEMAPS)
+        LOGGER.warning(
+            "%s: stopped after %d sitemaps (cap: %d sitemaps, or max_urls reached), %d left unread",
+            redact_url(url),
+            len(seen),
+            MAX_SITEMAPS,
+            len(queue),
+        )
     return pages
 
 
+def _walk(root: Path, source_name: str) -> Iterator[Path]:
+    """Every entry under ``root`` in sorted order; an unreadable folder is skipped with a
+    warning (one bad folder must not abort the source)."""
+
+    def warn(exc: OSError) -> None:
+        LOGGER.warning("%s: skipping %s: %s", source_name, exc.filename, exc.strerror)
+
+    for folder, dirs, names in os.walk(root, onerror=warn, followlinks=False):
+        dirs.sort()
+        base = Path(folder)
+        for name in sorted(names):
+            yield base / name
+        for name in dirs:  # symlinked folders are not walked, but may be files' targets
+            if (base / name).is_symlink():
+                yield base / name
+
+
+def is_regular_file(path: Path) -> bool:
+    """A regular file (following links): never a FIFO, socket or device, which could
+    block a read forever or never end."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def discover_files(source: Source) -> list[dict[str, Any]]:
-    """Every .html file under the source's folder (never a file outside it)."""
+    """Every regular .html file under the source's folder (never a file outside it)."""
     assert source.path is not None
     root = Path(source.path).resolve()
-    files = [root] if root.is_file() else sorted(root.rglob("*"))
+    files = [root] if root.is_file() else sorted(_walk(root, source.name))
     found: list[dict[str, Any]] = []
     for file in files:
-        if file.suffix.lower() not in HTML_SUFFIXES or not file.is_file():
+        if file.suffix.lower() not in HTML_SUFFIXES:
+            continue
+        if not is_regular_file(file):
+            LOGGER.warning("%s: skipping %s (not a regular file)", source.name, file)
             continue
         real = file.resolve()
         if real != root and not real.is_relative_to(root):
@@ -166,10 +258,16 @@ def discover_files(source: Source) -> list[dict[str, Any]]:
     return found
 
 
-def discover(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
-    """Candidates of one source, each URL once, in discovery order."""
+def discover(source: Source, fetcher: Fetcher, max_urls: int | None = None) -> list[dict[str, Any]]:
+    """Candidates of one source, each URL once, in discovery order, at most ``max_urls``
+    (the source's own ``max_urls``, else ``fetch.max_urls``); a warning says when the
+    cap cut the list."""
+    if max_urls is None:
+        max_urls = source.max_urls or getattr(fetcher.options, "max_urls", DEFAULT_MAX_URLS)
+    assert max_urls is not None
     if source.kind == "files":
-        return discover_files(source)
+        found = discover_files(source)
+        return _capped(source, found, len(found), max_urls)
     if source.kind == "urls":
         urls = list(source.urls)
     elif source.kind == "feed":
@@ -177,11 +275,23 @@ def discover(source: Source, fetcher: Fetcher) -> list[dict[str, Any]]:
         urls = feed_urls(_fetch_document(fetcher, source.url), source.url)
     else:
         assert source.url is not None
-        urls = discover_sitemap(fetcher, source.url)
+        urls = discover_sitemap(fetcher, source.url, limit=max_urls)
     seen: set[str] = set()
     out: list[dict[str, Any]] = []
     for url in urls:
-        if url not in seen:
-            seen.add(url)
-            out.append(candidate(source, url))
-    return out
+        item = candidate(source, url)
+        if item["url"] not in seen:
+            seen.add(item["url"])
+            out.append(item)
+    return _capped(source, out, len(out), max_urls)
+
+
+def _capped(
+    source: Source, items: list[dict[str, Any]], found: int, max_urls: int
+) -> list[dict[str, Any]]:
+    if found <= max_urls:
+        return items
+    LOGGER.warning(
+        "source %s: %d candidate URLs, kept the first %d (max_urls)", source.name, found, max_urls
+    )
+    return items[:max_urls]

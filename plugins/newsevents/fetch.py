@@ -6,14 +6,21 @@
 * the resolved address checked by ``netguard`` on every hop, and the connection
   made to that checked IP (Host header and TLS SNI keep the name);
 * redirects followed by hand, each hop re-checked (guard and robots);
-* a byte cap enforced while streaming the (decoded) body;
-* retries with exponential backoff on 5xx answers and timeouts only;
+* a byte cap enforced while streaming the (decoded) body; urllib3 (>= 2.6) decodes
+  gzip/deflate/br a bounded piece at a time, so a compressed bomb stops at the cap too;
+* a whole-response deadline (``FetchOptions.response_deadline_s``) that holds whatever
+  the server does (drip one byte at a time, stall after the headers, an endless body):
+  a timer shuts the socket down when it passes, which ends the blocked read at once;
+  the miss is status ``timeout`` and is not retried;
+* retries with exponential backoff on 5xx answers and connect/read timeouts only;
 * conditional GET (If-None-Match / If-Modified-Since) → ``not_modified``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -40,9 +48,6 @@ LOGGER = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Reads in 64 KiB chunks: small enough that the byte cap overshoots by little.
 CHUNK_BYTES = 64 * 1024
-# A server that trickles bytes can dodge the per-read timeout; bound the whole body
-# at a few read timeouts.
-BODY_DEADLINE_FACTOR = 3.0
 # robots.txt is small; a larger file is truncated (Google reads 500 KiB).
 ROBOTS_MAX_BYTES = 500 * 1024
 # Connections kept per (host, checked IP); hosts are fetched one URL at a time.
@@ -57,6 +62,76 @@ DRAIN_MAX_BYTES = 64 * 1024
 # per-host delay also holds across batches.
 _NEXT_SLOT: dict[str, float] = {}
 _SLOT_LOCK = threading.Lock()
+
+
+class _Deadline:
+    """The whole-response deadline of one request.
+
+    A per-read timeout does not bound a response: a server that sends one byte a
+    second never lets a read time out. When the deadline passes, a timer shuts down
+    every socket the request uses, so the read blocked on it returns at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self.seconds = seconds
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        _ACTIVE.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _ACTIVE.deadline = None
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._socks.append(sock)
+            if self.expired:
+                _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    # The raw socket: an SSLSocket's own shutdown() would try a TLS close.
+    with contextlib.suppress(OSError, TypeError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+# The deadline of the request the current thread is making (read by the connections).
+_ACTIVE = threading.local()
+
+
+def _watch_connection(conn: HTTPConnection) -> None:
+    deadline: _Deadline | None = getattr(_ACTIVE, "deadline", None)
+    if deadline is not None:
+        deadline.watch(getattr(conn, "sock", None))
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    """Hands its socket to the current request's deadline once the request is sent."""
+
+    def getresponse(self) -> Any:
+        _watch_connection(self)
+        return super().getresponse()
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self) -> Any:
+        _watch_connection(self)
+        return super().getresponse()
 
 
 class _RetriableError(Exception):
@@ -162,6 +237,9 @@ class Fetcher:
                     pool = urllib3.HTTPConnectionPool(
                         ip, port, timeout=timeout, maxsize=POOL_MAXSIZE
                     )
+                pool.ConnectionCls = (
+                    _WatchedHTTPSConnection if scheme == "https" else _WatchedHTTPConnection
+                )
                 self._pools[key] = pool
             return pool
 
@@ -319,24 +397,40 @@ class Fetcher:
         pool = self._pool(parts.scheme, ip, port, host)
         with self._lock:
             self.requests_sent += 1
-        try:
-            response = pool.urlopen(
-                "GET",
-                path,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                assert_same_host=False,
-            )
-        except (ConnectTimeoutError, ReadTimeoutError, Urllib3TimeoutError) as exc:
-            raise _RetriableError(result("timeout", detail=str(exc)[:300])) from exc
-        except (ProtocolError, LocationParseError, HTTPError, OSError) as exc:
-            return result("connection_error", detail=str(exc)[:300])
-        try:
-            return self._read(response, current, result, html_only, max_bytes)
-        finally:
-            response.release_conn()
+        with _Deadline(self.options.response_deadline_s) as deadline:
+            try:
+                response = pool.urlopen(
+                    "GET",
+                    path,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    assert_same_host=False,
+                )
+            except (ConnectTimeoutError, ReadTimeoutError, Urllib3TimeoutError) as exc:
+                if deadline.expired:
+                    return self._missed(result, deadline)
+                raise _RetriableError(result("timeout", detail=str(exc)[:300])) from exc
+            except (ProtocolError, LocationParseError, HTTPError, OSError) as exc:
+                if deadline.expired:
+                    return self._missed(result, deadline)
+                return result("connection_error", detail=str(exc)[:300])
+            try:
+                outcome = self._read(response, current, result, html_only, max_bytes, deadline)
+            finally:
+                if deadline.expired:
+                    response.close()  # its socket is shut down: never back to the pool
+                response.release_conn()
+        return outcome
+
+    @staticmethod
+    def _missed(result: Any, deadline: _Deadline, **common: Any) -> FetchResult:
+        """The whole response took longer than its deadline: final, not retried."""
+        out: FetchResult = result(
+            "timeout", detail=f"response not complete within {deadline.seconds:g} s", **common
+        )
+        return out
 
     def _discard(self, response: urllib3.BaseHTTPResponse) -> None:
         """Done with ``response`` without its body: keep the connection when the body is
@@ -362,6 +456,7 @@ class Fetcher:
         result: Any,
         html_only: bool,
         max_bytes: int | None,
+        deadline: _Deadline,
     ) -> FetchResult:
         code = response.status
         content_type = response.headers.get("Content-Type")
@@ -396,7 +491,6 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > cap:
             self._discard(response)
             return result("too_large", detail=f"Content-Length {declared} > {cap}", **common)
-        deadline = time.monotonic() + self.options.timeout_s * BODY_DEADLINE_FACTOR
         chunks: list[bytes] = []
         total = 0
         try:
@@ -405,16 +499,22 @@ class Fetcher:
                 if total > cap:
                     response.close()
                     return result("too_large", detail=f"body over {cap} bytes", **common)
-                if time.monotonic() > deadline:
-                    response.close()
-                    raise _RetriableError(result("timeout", detail="body too slow", **common))
+                if deadline.expired:
+                    break
                 chunks.append(chunk)
         except (ReadTimeoutError, Urllib3TimeoutError) as exc:
             response.close()
+            if deadline.expired:
+                return self._missed(result, deadline, **common)
             raise _RetriableError(result("timeout", detail=str(exc)[:300], **common)) from exc
         except (ProtocolError, HTTPError, OSError) as exc:
             response.close()
+            if deadline.expired:
+                return self._missed(result, deadline, **common)
             return result("connection_error", detail=str(exc)[:300], **common)
+        if deadline.expired:  # the shut-down socket ended the body early
+            response.close()
+            return self._missed(result, deadline, **common)
         body = b"".join(chunks)
         if html_only and mime is None and not _looks_like_html(body):
             return result("not_html", detail="no content type and not HTML", **common)

@@ -16,6 +16,51 @@ LOGGER = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+# The IANA special-purpose address registries (IPv4 and IPv6), every block whatever its
+# "globally reachable" flag, plus deprecated site-local IPv6 (RFC 3879). ``ip.is_global``
+# lets some of them through (192.0.0.9, the AS112 and AMT blocks, fec0::/10, 3fff::/20):
+# no news site lives there, so they are refused unless ``allow_private_addresses`` lists
+# them. 2002::/16 (6to4) and ::ffff:0:0/96 are judged by the IPv4 address they embed.
+SPECIAL_PURPOSE_NETWORKS = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.31.196.0/24",
+        "192.52.193.0/24",
+        "192.88.99.0/24",
+        "192.168.0.0/16",
+        "192.175.48.0/24",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "255.255.255.255/32",
+        "::/128",
+        "::1/128",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "100::/64",
+        "100:0:0:1::/64",
+        "2001::/23",
+        "2001:db8::/32",
+        "2620:4f:8000::/48",
+        "3fff::/20",
+        "5f00::/16",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+        "ff00::/8",
+    )
+)
+
 
 class BlockedAddressError(Exception):
     """The host resolves to an address the sources file does not allow."""
@@ -31,6 +76,8 @@ def is_public_address(ip: IPAddress) -> bool:
         mapped = ip.ipv4_mapped or ip.sixtofour
         if mapped is not None:
             return is_public_address(mapped)
+    if any(ip.version == net.version and ip in net for net in SPECIAL_PURPOSE_NETWORKS):
+        return False
     return not (
         ip.is_private
         or ip.is_loopback

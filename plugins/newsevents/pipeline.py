@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 import threading
 import time
 import uuid
@@ -22,11 +24,11 @@ from urllib.parse import urlsplit
 
 from newsevents import extract, runs, testhook, warehouse
 from newsevents import settings as settings_module
-from newsevents.config import Config, ConfigError, FetchOptions, Source, load_config
+from newsevents.config import Config, ConfigError, FetchOptions, Source, load_config, max_urls_of
 from newsevents.discover import DiscoverError, discover
-from newsevents.extract import extract_article
+from newsevents.extract import extract_page
 from newsevents.fetch import Fetcher, FetchResult
-from newsevents.urls import is_http_url, redact_url
+from newsevents.urls import is_http_url, redact_url, strip_userinfo
 
 LOGGER = logging.getLogger(__name__)
 
@@ -45,8 +47,11 @@ def resolve_settings(sources: str | None = None, warehouse: str | None = None) -
     return settings_module.resolve(sources=sources, warehouse=warehouse)
 
 
-def _config(settings: dict[str, Any]) -> Config:
-    return load_config(settings["sources"])
+def _config(settings: dict[str, Any], config: Config | None = None) -> Config:
+    """The run's parsed sources file: the one a caller hands over (``run_ingest`` parses
+    it once for all stages), else ``load_config`` (itself parsed once per process while
+    the file is unchanged, for the Airflow tasks that each get only the settings)."""
+    return config if config is not None else load_config(settings["sources"])
 
 
 def validate_sources(settings: dict[str, Any]) -> dict[str, Any]:
@@ -56,24 +61,26 @@ def validate_sources(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- discover ----------------------------------------------------------------------
-def discover_source(settings: dict[str, Any], source_name: str) -> list[dict[str, Any]]:
+def discover_source(
+    settings: dict[str, Any], source_name: str, config: Config | None = None
+) -> list[dict[str, Any]]:
     """Candidates of one source, with conditional-GET state from the work DB.
 
     A feed or sitemap that cannot be fetched or parsed is logged and yields no
-    candidates (the other sources still run).
+    candidates (the other sources still run). At most the source's ``max_urls``.
     """
-    candidates, _error = _discover(settings, source_name)
+    candidates, _error = _discover(settings, source_name, config)
     return candidates
 
 
 def _discover(
-    settings: dict[str, Any], source_name: str
+    settings: dict[str, Any], source_name: str, config: Config | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    config = _config(settings)
+    config = _config(settings, config)
     source = config.source(source_name)
     try:
         with Fetcher(config.fetch) as fetcher:
-            candidates = discover(source, fetcher)
+            candidates = discover(source, fetcher, max_urls_of(config, source))
     except DiscoverError as exc:
         LOGGER.error("source %s: %s", source_name, exc)
         return [], f"{source_name}: {exc}"
@@ -162,14 +169,15 @@ def _extracted_record(
     encoding: str | None = None,
 ) -> Record:
     """Extract one page into its spool record (in the fetching thread or a worker process)."""
-    article = extract_article(body, page_url)
+    page_url = strip_userinfo(page_url)  # stored in raw.html: never credentials
+    article, status, detail = extract_page(body, page_url)
     if article is None:
-        entry.update(status="extraction_failed", detail="no article text found")
+        entry.update(status=status, detail=detail)
         return {"fetch_log": entry, "article": None, "html": None}
     if item.get("kind") == "files":
         article["url"] = article["canonical_url"]
     else:
-        article["url"] = item["url"]
+        article["url"] = strip_userinfo(item["url"])
     article.update(source_name=item["source_name"], fetched_at=fetched_at)
     entry.update(status="ok", article_id=article["article_id"])
     html = {
@@ -263,7 +271,8 @@ def _settle(item: dict[str, Any], pending: Pending) -> Record:
         return _failed_record(item, exc)
 
 
-def _process_file(item: dict[str, Any], sources: dict[str, Source]) -> Record:
+def _process_file(item: dict[str, Any], sources: dict[str, Source], max_bytes: int = 0) -> Record:
+    """Read and extract a local file: ``fetch.max_bytes`` applies as to a download."""
     fetched_at = warehouse.utc_now().isoformat()
     source = sources.get(item["source_name"])
     path = Path(item.get("path") or "")
@@ -277,12 +286,54 @@ def _process_file(item: dict[str, Any], sources: dict[str, Source]) -> Record:
         entry.update(status="invalid_url", detail=f"outside the configured path {root}")
         return {"fetch_log": entry, "article": None, "html": None}
     try:
-        body = real.read_bytes()
+        body = read_file_capped(real, max_bytes)
+    except _TooLargeError as exc:
+        entry.update(status="too_large", detail=str(exc))
+        return {"fetch_log": entry, "article": None, "html": None}
+    except _NotRegularError as exc:
+        entry.update(status="invalid_url", detail=str(exc))
+        return {"fetch_log": entry, "article": None, "html": None}
     except OSError as exc:
         entry.update(status="not_found", detail=str(exc)[:300])
         return {"fetch_log": entry, "article": None, "html": None}
     entry.update(bytes=len(body), content_type="text/html")
     return _extracted_record(item, body, item["url"], entry, fetched_at)
+
+
+class _TooLargeError(Exception):
+    """A local file over ``fetch.max_bytes``."""
+
+
+class _NotRegularError(Exception):
+    """A FIFO, socket or device where a file was expected."""
+
+
+# Local files are read in pieces of this size (the cap is checked between them).
+FILE_CHUNK_BYTES = 256 * 1024
+
+
+def read_file_capped(path: Path, cap: int) -> bytes:
+    """The bytes of a regular file, refusing more than ``cap`` (0: no cap).
+
+    Opened without blocking and checked with ``fstat`` on the open descriptor, so a
+    FIFO (whose open and read would wait for a writer forever) or a device swapped in
+    after discovery is refused, not read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegularError(f"{path.name}: not a regular file")
+        if cap and info.st_size > cap:
+            raise _TooLargeError(f"file of {info.st_size} bytes > {cap}")
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := handle.read(FILE_CHUNK_BYTES):
+            total += len(chunk)
+            if cap and total > cap:  # it grew since the fstat
+                raise _TooLargeError(f"file over {cap} bytes")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _process_url(
@@ -333,7 +384,7 @@ def _start_candidate(
 ) -> Pending:
     try:
         if item.get("kind") == "files":
-            return _process_file(item, sources)
+            return _process_file(item, sources, fetcher.options.max_bytes)
         return _process_url(item, fetcher, extractor)
     except Exception as exc:  # a bug or odd page must not lose the batch
         return _failed_record(item, exc)
@@ -348,6 +399,7 @@ def fetch_batch(
     settings: dict[str, Any],
     batch: list[dict[str, Any]],
     on_done: Progress | None = None,
+    config: Config | None = None,
 ) -> dict[str, Any]:
     """Fetch and extract a batch into one spool file; returns counts by status.
 
@@ -356,7 +408,7 @@ def fetch_batch(
     fetched pages are extracted in ``fetch.extract_workers`` processes meanwhile
     (``_Extractor``); records keep the batch's host-by-host order either way.
     """
-    config = _config(settings)
+    config = _config(settings, config)
     sources = {source.name: source for source in config.sources}
     by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in batch:
@@ -418,7 +470,10 @@ def run_ingest(
     settings: dict[str, Any],
     progress: bool = False,
 ) -> dict[str, Any]:
-    """discover → fetch → load; returns counts and per-stage seconds."""
+    """discover → fetch → load; returns counts and per-stage seconds.
+
+    The sources file is parsed once here and handed to every stage.
+    """
     config = _config(settings)
     settings_module.ensure_writable(settings)
     seconds: dict[str, float] = {}
@@ -427,7 +482,7 @@ def run_ingest(
     started = time.perf_counter()
     groups = []
     for source in config.sources:
-        candidates, error = _discover(settings, source.name)
+        candidates, error = _discover(settings, source.name, config)
         groups.append(candidates)
         if error:
             summary["discover_errors"].append(error)
@@ -440,7 +495,7 @@ def run_ingest(
     try:
         with _progress(progress, "fetch", summary["discovered"]) as advance:
             for number, batch in enumerate(batches):
-                counts = fetch_batch(settings, batch, on_done=advance)
+                counts = fetch_batch(settings, batch, on_done=advance, config=config)
                 fetched.update(
                     {k: v for k, v in counts.items() if k not in ("spool_file", "count")}
                 )

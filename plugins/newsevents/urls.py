@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -80,6 +81,35 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
+def strip_userinfo(url: str) -> str:
+    """``url`` without ``user:password@``: what is stored, logged and printed.
+
+    A URL that does not parse loses everything up to its last ``@`` in the authority.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        head, sep, tail = url.partition("://")
+        if sep and "@" in tail.split("/", 1)[0]:
+            return f"{head}://{tail.split('/', 1)[0].rsplit('@', 1)[1]}" + (
+                "/" + tail.split("/", 1)[1] if "/" in tail else ""
+            )
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+_USERINFO_IN_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@")
+_BARE_USERINFO = re.compile(r"^[^/?#\s@:]+:[^/?#\s@]*@(?=[\w.-]+)")
+
+
+def scrub_userinfo(text: str) -> str:
+    """``text`` with the ``user:password@`` of every URL in it removed (a site name
+    derived from a URL, a detail line)."""
+    return _BARE_USERINFO.sub("", _USERINFO_IN_TEXT.sub(r"\1", text))
+
+
 def canonical_url(url: str, declared: str | None = None) -> str:
     """The canonical form of ``url``.
 
@@ -96,6 +126,7 @@ def canonical_url(url: str, declared: str | None = None) -> str:
             candidate = ""
         if is_http_url(candidate):
             chosen = candidate
+    chosen = strip_userinfo(chosen)  # a declared canonical may carry credentials too
     if chosen.startswith("file:"):
         return chosen
     try:

@@ -22,7 +22,7 @@ from newsevents.extract import extract_article
 from newsevents.fetch import Fetcher
 
 # Statuses a page may legitimately end with; anything else (or an exception) is a bug.
-PAGE_STATUSES = {"ok", "extraction_failed", "not_html", "too_large"}
+PAGE_STATUSES = {"ok", "extraction_failed", "not_html", "too_large", "not_article", "too_short"}
 # Generous per-example deadline: extraction of a few KB is milliseconds, but the
 # machine is shared and the first example loads trafilatura's models.
 DEADLINE_MS = 5_000
@@ -298,10 +298,10 @@ def _index(urls: list[str]) -> str:
 
 
 def _discover(
-    hostile_server: Any, hkit: Any, tmp_path: Path, kind: str, path: str
+    hostile_server: Any, hkit: Any, tmp_path: Path, kind: str, path: str, **fetch: Any
 ) -> list[dict[str, Any]]:
     sources_file = hkit.write_sources(
-        tmp_path, [{"name": "wire", "kind": kind, "url": hostile_server.url(path)}]
+        tmp_path, [{"name": "wire", "kind": kind, "url": hostile_server.url(path)}], **fetch
     )
     config = load_config(sources_file)
     with Fetcher(config.fetch) as fetcher:
@@ -310,10 +310,10 @@ def _discover(
 
 @pytest.mark.timeout(CASE_TIMEOUT_S)
 def test_giant_feed(hostile_server: Any, hkit: Any, tmp_path: Path) -> None:
-    """A 20,000-item feed is discovered whole, each link once, in feed order."""
+    """A 20,000-item feed is discovered whole (max_urls raised), each link once, in order."""
     links = [hostile_server.url(f"/giant/{n}.html") for n in range(20_000)]
     hostile_server.put("/giant.xml", _rss(links), "application/rss+xml")
-    found = _discover(hostile_server, hkit, tmp_path, "feed", "/giant.xml")
+    found = _discover(hostile_server, hkit, tmp_path, "feed", "/giant.xml", max_urls=20_000)
     assert [c["url"] for c in found] == links
 
 
@@ -379,16 +379,11 @@ def test_sitemap_cycle_and_fan_out_are_capped(
         hostile_server.url(f"/cycle/{n}.html") for n in names
     )
     assert all(hostile_server.paths_requested().count(f"/cycle/{n}.xml") == 1 for n in names)
-    # Fan-out: each child sitemap links to 2 new children (unbounded tree).
+    # Fan-out: each child sitemap links to 8 new children (unbounded tree).
     for n in range(MAX_SITEMAPS * 3):
         hostile_server.put(
             f"/tree/{n}.xml",
-            _index(
-                [
-                    hostile_server.url(f"/tree/{2 * n + 1}.xml"),
-                    hostile_server.url(f"/tree/{2 * n + 2}.xml"),
-                ]
-            ),
+            _index([hostile_server.url(f"/tree/{8 * n + k}.xml") for k in range(1, 9)]),
         )
     _discover(hostile_server, hkit, tmp_path, "sitemap", "/tree/0.xml")
     fetched = {p for p in hostile_server.paths_requested() if p.startswith("/tree/")}

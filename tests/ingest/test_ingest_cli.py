@@ -43,7 +43,7 @@ def test_run_files_source_and_query(
     assert main(["run", "--no-progress", *args]) == 0
     out = capsys.readouterr().out
     assert "discovered" in out and "articles loaded" in out and "seconds: fetch" in out
-    assert "extraction_failed" in out
+    assert "not_article" in out  # the section page
     assert warehouse.is_file()
 
     assert main(["query", "select url, language from raw.articles order by 2, 1", *args]) == 0

@@ -55,7 +55,7 @@ EXPECTED_BAD = {
     "/stall": ("timeout", False),
     "/redirect/1": ("duplicate", True),  # ends at the trade page
     "/private/secret.html": ("blocked_by_robots", False),
-    "/news/no-text.html": ("extraction_failed", False),
+    "/news/no-text.html": ("not_article", False),  # a section page: teaser links only
     "/news/summit-talks.html?utm_source=rss&utm_medium=feed": ("duplicate", True),
     "/mirror/trade-copy.html": ("duplicate", True),  # same text, other URL
     "/conditional": ("duplicate", True),  # summit page with its canonical link
@@ -135,7 +135,7 @@ def test_every_url_gets_its_status(ingested: Any) -> None:
         "too_large": 1,
         "timeout": 1,
         "blocked_by_robots": 1,
-        "extraction_failed": 1,
+        "not_article": 1,
     }
     assert site.server.hits("/private/secret.html") == 0
 
