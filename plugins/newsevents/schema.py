@@ -42,8 +42,9 @@ INGEST_DDL: tuple[str, ...] = (
         final_url varchar,                  -- after redirects
         fetched_at timestamp not null,      -- UTC, last attempt
         status varchar not null,  -- ok, duplicate, not_modified, not_found, http_error, timeout,
-                                  -- too_large, not_html, blocked_by_robots, blocked_address,
-                                  -- extraction_failed, connection_error, invalid_url
+                                  -- too_large, not_html, not_article, too_short,
+                                  -- blocked_by_robots, blocked_address, extraction_failed,
+                                  -- connection_error, invalid_url
         http_status integer,
         detail varchar,
         article_id varchar,                 -- the article this URL yielded (also for duplicates)
