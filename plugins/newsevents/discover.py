@@ -107,8 +107,16 @@ def _fetch_document(fetcher: Fetcher, url: str) -> bytes:
     return body
 
 
-def feed_urls(body: bytes, base_url: str) -> list[str]:
-    """Article links of an RSS 2.0 / Atom / RDF feed, in feed order."""
+def feed_urls(body: bytes, base_url: str, limit: int | None = None) -> list[str]:
+    """Article links of an RSS 2.0 / Atom / RDF feed, in feed order.
+
+    A well-formed feed is read with lxml, element by element, and reading stops once
+    more than ``limit`` distinct links are found (a feed of 100,000 items costs what
+    ``limit`` of them cost); a malformed one goes to feedparser's lenient parser.
+    """
+    fast = _feed_urls_lxml(body, base_url, limit)
+    if fast is not None:
+        return fast
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
         raise DiscoverError(f"{redact_url(base_url)}: not a feed ({parsed.get('bozo_exception')})")
@@ -125,6 +133,67 @@ def feed_urls(body: bytes, base_url: str) -> list[str]:
         if link:
             urls.append(urljoin(base_url, str(link).strip()))
     return urls
+
+
+FEED_ROOTS = ("rss", "feed", "rdf")
+FEED_ITEMS = ("item", "entry")
+
+
+def _entry_link(element: Any) -> str | None:
+    """The article link of an RSS ``<item>`` or Atom ``<entry>``, as feedparser picks it."""
+    fallback = None
+    for child in element:
+        name = _local(child.tag)
+        if name == "link":
+            href = child.get("href")
+            if href is not None:  # Atom
+                if child.get("rel", "alternate") == "alternate" and href.strip():
+                    return str(href).strip()
+            elif (child.text or "").strip():  # RSS
+                return str(child.text).strip()
+        elif name in ("guid", "id") and (child.text or "").strip().startswith("http"):
+            fallback = fallback or str(child.text).strip()
+    return fallback
+
+
+def _feed_urls_lxml(body: bytes, base_url: str, limit: int | None) -> list[str] | None:
+    """Links of a well-formed feed, or None to let feedparser try."""
+    import io
+
+    urls: list[str] = []
+    distinct: set[str] = set()
+    try:
+        events = etree.iterparse(
+            io.BytesIO(body.lstrip()),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+        )
+        depth = 0
+        for event, element in events:
+            name = _local(element.tag)
+            if event == "start":
+                if depth == 0 and name not in FEED_ROOTS:
+                    return None
+                depth += 1
+                continue
+            depth -= 1
+            if name not in FEED_ITEMS:
+                continue
+            link = _entry_link(element)
+            element.clear(keep_tail=False)
+            if link is None:
+                continue
+            url = urljoin(base_url, link)
+            urls.append(url)
+            distinct.add(url)
+            if limit is not None and len(distinct) > limit:
+                break
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return urls or None
 
 
 def _local(tag: object) -> str:
@@ -272,7 +341,7 @@ def discover(source: Source, fetcher: Fetcher, max_urls: int | None = None) -> l
         urls = list(source.urls)
     elif source.kind == "feed":
         assert source.url is not None
-        urls = feed_urls(_fetch_document(fetcher, source.url), source.url)
+        urls = feed_urls(_fetch_document(fetcher, source.url), source.url, limit=max_urls)
     else:
         assert source.url is not None
         urls = discover_sitemap(fetcher, source.url, limit=max_urls)
