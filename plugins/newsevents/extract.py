@@ -21,6 +21,7 @@ import trafilatura
 from htmldate import find_date
 
 from newsevents import __version__
+from newsevents.metadata import clean_author, published_date
 from newsevents.urls import article_id, canonical_url, domain_of, scrub_userinfo, strip_userinfo
 from newsevents.workers import init_worker
 
@@ -235,13 +236,15 @@ def extract_page(body: bytes | str, url: str) -> tuple[dict[str, Any] | None, st
         published = find_date(
             tree, extensive_search=True, original_date=True, outputformat=DATE_FORMAT
         )
+    # The page's own publication date beats a heuristic one (a CMS or script field).
+    published = published_date(tree, published)
     record = {
         "article_id": article_id(canonical),
         "url": url,
         "canonical_url": canonical,
         "domain": domain_of(canonical),
         "title": _clean(data.get("title")),
-        "author": _clean(data.get("author")),
+        "author": clean_author(_clean(data.get("author"))),
         "description": _clean(data.get("description")),
         "site_name": _clean(scrub_userinfo(str(data.get("sitename") or ""))),
         "published_at": published or None,
