@@ -41,9 +41,42 @@ resolved_mentions as (
 
 ),
 
+actor_dictionary as (
+
+    select * from {{ ref('int_actor_dictionary') }}
+
+),
+
+-- Who can be acted on: not the press. A reporter, outlet or platform that a source
+-- talks to ("told Reuters", "an interview with the Daily Post", "said on Twitter") is
+-- where the news comes from, not the counterpart of an act: dictionary actors of
+-- sector MED, role sector MED, or a name matching var press_name_pattern.
+target_mentions as (
+
+    select resolved_mentions.*
+
+    from resolved_mentions
+
+    left join actor_dictionary
+        on resolved_mentions.actor_id = actor_dictionary.actor_id
+
+    where not (
+        coalesce(actor_dictionary.sector, resolved_mentions.new_actor_sector, resolved_mentions.role_sector, '')
+        = 'MED'
+        or regexp_matches(coalesce(resolved_mentions.mention_text, ''), '{{ var("press_name_pattern") }}')
+    )
+
+),
+
 verb_patterns as (
 
-    select * from {{ ref('verb_patterns') }}
+    select * from {{ ref('int_verb_patterns_unioned') }}
+
+),
+
+intent_codes as (
+
+    select * from {{ ref('intent_codes') }}
 
 ),
 
@@ -65,7 +98,15 @@ current_candidates as (
         candidates.*,
         selected_annotations.article_date,
         selected_annotations.annotated_at,
-        selected_annotations.source_name
+        selected_annotations.source_name,
+        -- "prep lemma" of every participant, for patterns such as "* (FOR TALKS)"
+        list_transform(
+            coalesce(
+                from_json(candidates.participants, '[{"prep": "VARCHAR", "lemma": "VARCHAR"}]'),
+                []
+            ),
+            lambda p: lower(p.prep) || ' ' || lower(p.lemma)  -- noqa: RF01
+        ) as prep_objects
 
     from candidates
 
@@ -91,9 +132,12 @@ pattern_candidates as (
         verb_patterns.pattern_id,
         verb_patterns.event_code,
         verb_patterns.target_prepositions,
+        verb_patterns.pattern_source,
+        verb_patterns.pattern_rank,
         cast(verb_patterns.particle is not null as integer)
         + cast(verb_patterns.preposition is not null as integer)
-        + cast(verb_patterns.object_lemmas is not null as integer) as pattern_specificity
+        + cast(verb_patterns.object_lemmas is not null as integer)
+        + cast(verb_patterns.prep_object_lemmas is not null as integer) as pattern_specificity
 
     from current_candidates
 
@@ -117,6 +161,16 @@ pattern_candidates as (
                     string_split(verb_patterns.object_lemmas, '|'), current_candidates.object_lemma
                 )
             )
+            and (
+                verb_patterns.prep_object_lemmas is null
+                or len(list_intersect(
+                    current_candidates.prep_objects,
+                    list_transform(
+                        string_split(verb_patterns.prep_object_lemmas, '|'),
+                        lambda lemma: verb_patterns.preposition || ' ' || lemma  -- noqa: RF02
+                    )
+                )) > 0
+            )
 
 ),
 
@@ -126,7 +180,7 @@ best_patterns as (
 
     qualify row_number() over (
         partition by article_id, candidate_index
-        order by pattern_specificity desc, pattern_id asc
+        order by pattern_rank asc, pattern_specificity desc, pattern_id asc
     ) = 1
 
 ),
@@ -145,7 +199,7 @@ with_agents as (
             current_candidates.article_id = agents.article_id
             and current_candidates.agent_mention_index = agents.mention_index
 
-    left join resolved_mentions as patients
+    left join target_mentions as patients
         on
             current_candidates.article_id = patients.article_id
             and current_candidates.patient_mention_index = patients.mention_index
@@ -202,7 +256,7 @@ participant_targets as (
 
     from participant_rows
 
-    inner join resolved_mentions as participant_mentions
+    inner join target_mentions as participant_mentions
         on
             participant_rows.article_id = participant_mentions.article_id
             and struct_extract(participant_rows.participant, 'mention_index')
@@ -247,12 +301,44 @@ participant_targets as (
 
 ),
 
+intended as (
+
+    -- An intended, promised or planned act (modality with codes_as_intent) is coded
+    -- under CAMEO's intent code for its root ("will provide aid" -> 033, "plans to
+    -- meet" -> 036); roots 03 and 13 already are intents and threats and keep their code.
+    select
+        best_patterns.*,
+        coalesce(modalities.codes_as_intent, false) as is_intent_modality,
+        case
+            when not coalesce(modalities.codes_as_intent, false) then best_patterns.event_code
+            when intent_codes.keeps_own_code then best_patterns.event_code
+            else intent_codes.intent_event_code
+        end as coded_event_code
+
+    from best_patterns
+
+    inner join current_candidates as modality_rows
+        on
+            best_patterns.article_id = modality_rows.article_id
+            and best_patterns.candidate_index = modality_rows.candidate_index
+
+    left join modalities
+        on modality_rows.modality = modalities.modality
+
+    left join intent_codes
+        on left(best_patterns.event_code, 2) = intent_codes.event_root_code
+
+),
+
 coded as (
 
     select
         with_agents.*,
         best_patterns.pattern_id,
         best_patterns.pattern_specificity,
+        best_patterns.event_code as act_event_code,
+        coalesce(intended.is_intent_modality and intended.coded_event_code is not null, false)
+            as is_intent,
         event_codes.event_code,
         event_codes.event_label,
         event_codes.event_root_code,
@@ -272,15 +358,28 @@ coded as (
             as coded_event_date,
         case
             when with_agents.is_negated then 'negated'
-            when with_agents.modality is not null then coalesce(modalities.reason, 'hedged')
+            when
+                with_agents.modality is not null
+                and not coalesce(modalities.codes_as_intent, false)
+                then coalesce(modalities.reason, 'hedged')
             when best_patterns.event_code is null then 'no_pattern'
+            when event_codes.event_code is null then coalesce(modalities.reason, 'hedged')
             when with_agents.source_actor_id is null then 'no_source_actor'
             when
-                event_codes.event_root_code in {{ var('untargeted_statement_roots') }}
-                and coalesce(
+                coalesce(
                     nullif(with_agents.patient_actor_id, with_agents.source_actor_id),
                     participant_targets.actor_id
                 ) is null
+                -- acts CAMEO codes without a counterpart keep a null target
+                and not list_has_any(
+                    {{ var('null_target_code_prefixes') }},
+                    [left(event_codes.event_code, 2), left(event_codes.event_code, 3)]
+                )
+                -- "claimed responsibility": only with the pattern's object or particle
+                and not (
+                    list_contains({{ var('null_target_object_codes') }}, left(event_codes.event_code, 3))
+                    and best_patterns.pattern_specificity > 0
+                )
                 then 'untargeted_statement'
             else 'coded'
         end as coding_status
@@ -292,8 +391,13 @@ coded as (
             with_agents.article_id = best_patterns.article_id
             and with_agents.candidate_index = best_patterns.candidate_index
 
+    left join intended
+        on
+            with_agents.article_id = intended.article_id
+            and with_agents.candidate_index = intended.candidate_index
+
     left join event_codes
-        on best_patterns.event_code = event_codes.event_code
+        on intended.coded_event_code = event_codes.event_code
 
     left join participant_targets
         on
@@ -337,6 +441,8 @@ final as (
         coding_status,
         coding_status = 'coded' as is_coded,
         pattern_id,
+        act_event_code,
+        is_intent,
         event_code,
         event_label,
         event_root_code,

@@ -41,6 +41,13 @@ or a patient. What dbt gets, and how it is derived:
 * reported speech: a clause under a reporting verb ("Putin says he and Xi will
   discuss ...") gets ``reported_by_*`` from that verb's subject; "according to X"
   counts too. A bare he/she agent inside it is linked to the speaker's mention.
+* any other he/she agent ("He urged ...") is linked to the nearest person named
+  before it: in its own sentence, else in up to :data:`PRONOUN_SENTENCES_BACK`
+  earlier sentences; in the nearest sentence with a person, a person who is a
+  subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
+  ever named "He".
+* ``modality`` also marks a clause under "if"/"unless" ('if': conditional) and a
+  verb in a sentence that ends with a question mark ('question'): neither is an event.
 * dates: the first time-point expression in the verb's own clause (nested
   clauses excluded, ``xcomp`` included; ``xcomp``/``conj`` inherit their
   governor's), resolved by :mod:`newsevents.annotate.dates`; none → the article
@@ -76,6 +83,10 @@ PREP_DEPS = frozenset({"prep", "dative"})
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "conj"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
+# How far back a he/she agent looks for the person it stands for.
+PRONOUN_SENTENCES_BACK = 2
+# Subordinators of a condition: the act in the clause has not happened.
+CONDITIONAL_MARKERS = frozenset({"if", "unless"})
 MODAL_LEMMAS = {
     "will": "will",
     "'ll": "will",
@@ -584,10 +595,26 @@ def is_negated(verb: Token, depth: int = 0) -> bool:
     return False
 
 
+def is_question(verb: Token) -> bool:
+    """The verb's sentence is a question (its last non-quote token is "?")."""
+    start, end = sentence_bounds(verb.doc, verb.i)
+    for tok in reversed(verb.doc[start:end]):
+        if tok.is_quote or tok.is_space or tok.text in {")", "]"}:
+            continue
+        return tok.text == "?"
+    return False
+
+
 def modality(verb: Token, depth: int = 0) -> str | None:
     for c in verb.children:
         if c.dep_ == "aux" and c.tag_ == "MD":
             return MODAL_LEMMAS.get(c.lower_, c.lower_)
+    if verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in verb.children
+    ):
+        return "if"  # "if Russia agrees to talks": a condition, not an act
+    if depth == 0 and is_question(verb):
+        return "question"
     if depth >= MAX_CLIMB:
         return None
     head = verb.head
@@ -763,6 +790,31 @@ def _date_fields(verb: Token, published: date | None) -> dict[str, object]:
     }
 
 
+class PersonAntecedents:
+    """The person a he/she pronoun stands for: the nearest named person before it."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+        self._by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            if m.label == "PERSON":
+                self._by_sentence.setdefault(m.sentence_index, []).append(m)
+        self._doc = doc
+
+    def _is_subject(self, m: Mention) -> bool:
+        span = self._doc[m.start : m.end]
+        return span.root.dep_ in {"nsubj", "nsubjpass"}
+
+    def find(self, pronoun: Token, sentence_index: int) -> Mention | None:
+        for back in range(PRONOUN_SENTENCES_BACK + 1):
+            found = [
+                m for m in self._by_sentence.get(sentence_index - back, []) if m.end <= pronoun.i
+            ]
+            if found:
+                subjects = [m for m in found if self._is_subject(m)]
+                return (subjects or found)[-1]
+        return None
+
+
 def extract_candidates(
     doc: Doc, mentions: Sequence[Mention], published: date | None
 ) -> list[Candidate]:
@@ -770,6 +822,7 @@ def extract_candidates(
     index = MentionIndex(mentions)
     mention_by_index = {m.mention_index: m for m in mentions}
     sent_of = sentence_index_by_token(doc)
+    antecedents = PersonAntecedents(doc, mentions)
     out: list[Candidate] = []
     for verb in doc:
         if verb.pos_ != "VERB":
@@ -807,6 +860,14 @@ def extract_candidates(
             ):
                 # "Putin says he ...": the pronoun is the speaker.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, speaker.mention_index)
+            elif (
+                agent_tok is not None
+                and agent_tok.lower_ in PERSONAL_PRONOUNS
+                and agent.mention_index is None
+                and (person := antecedents.find(agent_tok, sent_of[agent_tok.i])) is not None
+            ):
+                # "He urged ...": the person named last before the pronoun.
+                agent = _Phrase(agent.text, agent.start_char, agent.end_char, person.mention_index)
             partners = [t for t in agents if t is not agent_tok] if reciprocal else []
             for patient_tok in patient_toks:
                 patient = _phrase(patient_tok, index)
