@@ -13,8 +13,11 @@ ENV AIRFLOW__CORE__LOAD_EXAMPLES=False \
 USER airflow
 COPY --chown=airflow:0 requirements.lock /tmp/requirements.lock
 # --no-deps: the lock is complete (uv pip compile), and every line carries its hashes.
+# The lock replaces some of the base image's packages (providers among them): `pip check`
+# fails the build if what is left over no longer fits together.
 RUN pip install --no-cache-dir --require-hashes --no-deps -r /tmp/requirements.lock \
-    && rm /tmp/requirements.lock
+    && rm /tmp/requirements.lock \
+    && pip check
 
 # The package is also importable from the mounted plugins/ folder (Airflow puts
 # it on sys.path); the copy makes the image usable without the bind mounts.

@@ -13,12 +13,18 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
 3. **plan_batches → fetch_batch** (mapped over batches): polite fetching and
    extraction into spool files. Per-article failures are fetch-log statuses.
 4. **load_raw → annotate**: spool files into `raw.*`, then spaCy.
-5. **prepare_dbt → dbt → rules_applied**: the dbt project rendered by
-   astronomer-cosmos, one task per model (`dbt build --select <model>`: the model and
-   its tests), so one failed model retries alone. When the seeds, models or macros
-   changed since they were last applied, `prepare_dbt` drops the incremental models'
-   tables first, so they are rebuilt from every article (what `--full-refresh` does
-   in `newsevents run`); `rules_applied` records the rules once every model built.
+5. **dbt_needed → prepare_dbt → dbt → rules_applied**: `dbt_needed` makes the same
+   checksum decision as `newsevents transform` (`newsevents.dbt.build_decision`): when
+   no raw table a dbt table reads changed, and neither did the seeds, models or
+   macros, it skips the whole dbt group (a nothing-new night costs no dbt start-up).
+   Otherwise the dbt project rendered by astronomer-cosmos runs, one task per model
+   (`dbt build --select <model>`: the model and its tests, in one dbt invocation).
+   dbt tasks are not retried: a failing test fails the same way again. When the
+   seeds, models or macros changed since they were last applied, `prepare_dbt` drops
+   the incremental models' tables first, so they are rebuilt from every article
+   (what `--full-refresh` does in `newsevents run`); `rules_applied` records the
+   rules and the raw tables' checksums once every model built. `source_freshness`
+   runs `dbt source freshness` and logs its warnings.
 6. **docs → record_run → publish → summary**: `dbt docs generate --static`, this
    run's row in `marts.pipeline_runs` (counts, seconds, anomaly warnings), the atomic copy of
    the work DB over the published warehouse (updates the
@@ -96,6 +102,8 @@ def _render_config() -> RenderConfig:
         "invocation_mode": InvocationMode.SUBPROCESS,
         # A relationships test between a seed and a mart runs after both, as its own task.
         "should_detach_multiple_parents_tests": True,
+        # Analyses are examples for analysts, not tasks (cosmos would warn for each).
+        "exclude": ["resource_type:analysis"],
     }
     if DBT_MANIFEST.is_file():
         return RenderConfig(load_method=LoadMode.DBT_MANIFEST, **common)
@@ -179,14 +187,35 @@ def news_nightly() -> None:
 
         return dbt.prepare_rules(settings["work_db"])
 
-    @task(pool=WAREHOUSE_POOL)
-    def rules_applied(settings: dict[str, Any]) -> str:
-        """Every model built: the current rules are the applied ones."""
+    # Skips only its direct downstream (prepare_dbt, and so the dbt group); docs,
+    # record_run and publish still run.
+    @task.short_circuit(pool=WAREHOUSE_POOL, ignore_downstream_trigger_rules=False)
+    def dbt_needed(settings: dict[str, Any]) -> dict[str, Any] | None:
+        """The CLI's checksum decision; None (skip the dbt group) when nothing changed."""
         from newsevents import dbt
 
-        return dbt.mark_rules_applied(settings["work_db"])
+        decision = dbt.build_decision(settings["work_db"])
+        LOGGER.info("dbt: %s", decision["reason"])
+        return None if decision["skip"] else decision
 
     @task(pool=WAREHOUSE_POOL)
+    def rules_applied(settings: dict[str, Any], decision: dict[str, Any]) -> str:
+        """Every model built: the current rules and the raw checksums are the applied ones."""
+        from newsevents import dbt
+
+        return dbt.mark_rules_applied(settings["work_db"], decision.get("raw_state"))
+
+    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
+    def source_freshness(settings: dict[str, Any]) -> dict[str, Any]:
+        """`dbt source freshness`: stale raw tables are warnings in this task's log."""
+        from newsevents import dbt
+
+        result = dbt.source_freshness(settings["work_db"])
+        for line in result["warnings"]:
+            LOGGER.warning("source freshness: %s", line)
+        return result
+
+    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
     def docs(settings: dict[str, Any]) -> dict[str, Any]:
         """`dbt docs generate --static`: a docs failure stops the publish."""
         from newsevents import dbt
@@ -269,14 +298,19 @@ def news_nightly() -> None:
             dbt_executable_path=DBT_EXECUTABLE, invocation_mode=InvocationMode.DBT_RUNNER
         ),
         render_config=_render_config(),
-        operator_args={"pool": WAREHOUSE_POOL, "append_env": True},
+        # retries 0: a model or test that fails fails the same way again (DuckDB's
+        # single writer is the pool's job, not the retries').
+        operator_args={"pool": WAREHOUSE_POOL, "append_env": True, "retries": 0},
     )
+    needed = dbt_needed(settings)
     prepared = prepare_dbt(settings)
-    annotated >> prepared >> transform
-    applied = rules_applied(settings)
+    annotated >> needed >> prepared >> transform
+    applied = rules_applied(settings, needed)
     transform >> applied
+    freshness = source_freshness(settings)
+    applied >> freshness
     documented = docs(settings)
-    applied >> documented
+    freshness >> documented
     recorded = record_run(settings, validated, loaded, annotated, documented)
     published = publish(settings)
     recorded >> published

@@ -11,7 +11,9 @@ POOL_NAME="newsevents_warehouse"
 # DuckDB allows a single writer: every task that writes the warehouse takes this one slot.
 POOL_SLOTS=1
 
-mkdir -p /opt/airflow/data/docs /opt/airflow/logs /opt/airflow/auth
+# dbt opens dbt_project/logs (and target) at start, as the Airflow user (AIRFLOW_UID).
+mkdir -p /opt/airflow/data/docs /opt/airflow/logs /opt/airflow/auth \
+    /opt/airflow/dbt_project/target /opt/airflow/dbt_project/logs
 
 airflow db migrate
 
@@ -29,5 +31,6 @@ airflow pools set "$POOL_NAME" "$POOL_SLOTS" "DuckDB single writer: tasks that w
 
 (cd /opt/airflow/dbt_project && dbt parse --profiles-dir . --target-path target --quiet)
 
-chown -R "${AIRFLOW_UID}:0" /opt/airflow/data /opt/airflow/logs /opt/airflow/auth /opt/airflow/dbt_project/target
+chown -R "${AIRFLOW_UID}:0" /opt/airflow/data /opt/airflow/logs /opt/airflow/auth \
+    /opt/airflow/dbt_project/target /opt/airflow/dbt_project/logs
 echo "airflow-init: done (pool ${POOL_NAME}=${POOL_SLOTS}, admin user 'admin')"

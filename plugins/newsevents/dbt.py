@@ -263,13 +263,18 @@ def prepare_rules(work_db_path: str) -> dict[str, Any]:
     return {"rules_changed": True, "dropped": relations}
 
 
-def mark_rules_applied(work_db_path: str) -> str:
+def mark_rules_applied(work_db_path: str, raw_state: dict[str, Any] | None = None) -> str:
     """Record that every model was built with the current rules (after a model-by-model
-    build); the raw state :func:`build` keeps is left as it is (at worst it rebuilds more).
+    build). ``raw_state`` (from :func:`build_decision`, read before the build) is stored
+    too, so the next :func:`build_decision` skips when no raw table changed since;
+    without it the stored raw state is left as it is (at worst the next build does more).
     """
     import duckdb
 
     fingerprint = rules_fingerprint()
+    if raw_state is not None:
+        _store_state(work_db_path, fingerprint, raw_state)
+        return fingerprint
     with duckdb.connect(work_db_path) as con:
         con.execute(STATE_DDL)
         con.execute(
@@ -392,6 +397,65 @@ def _summary(full_refresh: bool, **extra: Any) -> dict[str, Any]:
     }
 
 
+def build_decision(work_db_path: str, full_refresh: bool = False) -> dict[str, Any]:
+    """What the next build has to do: the checksum decision :func:`build` and the
+    nightly DAG's ``dbt_needed`` short-circuit share.
+
+    Returns ``{"skip": bool, "reason": str, "full_refresh": bool, "changed": [tables],
+    "selectors": [dbt selectors], "raw_state": state or None}``. ``raw_state`` is read
+    now, before dbt runs (rows written while it runs count as new next time); store it
+    after a successful build (:func:`mark_rules_applied` takes it).
+    """
+    fingerprint = rules_fingerprint()
+    stored, stored_state = _stored_state(work_db_path)
+    reason = "first build, or the project or manifest changed: full build"
+    if stored is not None and stored != fingerprint and not full_refresh:
+        LOGGER.info("seeds or models changed since the last build: full refresh")
+        full_refresh = True
+        reason = "seeds, models, macros or vars changed: full refresh"
+    elif full_refresh:
+        reason = "full refresh asked for"
+    raw_state: dict[str, Any] | None = None
+    # Read before the build: rows written while dbt runs count as new next time.
+    watched = watched_sources()
+    if watched is not None and Path(work_db_path).exists():
+        raw_state = _raw_state(work_db_path, watched)
+    changed: list[str] = []
+    selectors: list[str] = []
+    if (
+        not full_refresh
+        and stored == fingerprint
+        and watched is not None
+        and raw_state is not None
+        and stored_state is not None
+        and stored_state.get("project") == raw_state["project"]
+    ):
+        before = stored_state.get("tables") or {}
+        changed = [t for t, state in raw_state["tables"].items() if before.get(t) != state]
+        if not changed:
+            reason = "raw tables, seeds and models unchanged since the last build"
+            LOGGER.info("dbt build skipped: %s", reason)
+            return {
+                "skip": True,
+                "reason": reason,
+                "full_refresh": False,
+                "changed": [],
+                "selectors": [],
+                "raw_state": raw_state,
+            }
+        selectors = [watched[table] for table in changed] + view_only_selectors(watched)
+        reason = f"raw tables changed: {', '.join(changed)}"
+        LOGGER.info("raw tables changed since the last build: %s", ", ".join(changed))
+    return {
+        "skip": False,
+        "reason": reason,
+        "full_refresh": full_refresh,
+        "changed": changed,
+        "selectors": selectors,
+        "raw_state": raw_state,
+    }
+
+
 def build(
     work_db_path: str, full_refresh: bool = False, select: str | None = None
 ) -> dict[str, Any]:
@@ -412,34 +476,16 @@ def build(
     listing what failed.
     """
     fingerprint = rules_fingerprint()
-    stored, stored_state = _stored_state(work_db_path)
-    if select is None and stored is not None and stored != fingerprint and not full_refresh:
-        LOGGER.info("seeds or models changed since the last build: full refresh")
-        full_refresh = True
     raw_state: dict[str, Any] | None = None
     watched: dict[str, str] | None = None
     selectors: list[str] = []
     if select is None:
-        # Read before the build: rows written while dbt runs count as new next time.
-        watched = watched_sources()
-        if watched is not None and Path(work_db_path).exists():
-            raw_state = _raw_state(work_db_path, watched)
-        if (
-            not full_refresh
-            and stored == fingerprint
-            and watched is not None
-            and raw_state is not None
-            and stored_state is not None
-            and stored_state.get("project") == raw_state["project"]
-        ):
-            before = stored_state.get("tables") or {}
-            changed = [t for t, state in raw_state["tables"].items() if before.get(t) != state]
-            if not changed:
-                reason = "raw tables, seeds and models unchanged since the last build"
-                LOGGER.info("dbt build skipped: %s", reason)
-                return _summary(full_refresh, skipped=True, reason=reason)
-            selectors = [watched[table] for table in changed] + view_only_selectors(watched)
-            LOGGER.info("raw tables changed since the last build: %s", ", ".join(changed))
+        decision = build_decision(work_db_path, full_refresh)
+        if decision["skip"]:
+            return _summary(False, skipped=True, reason=decision["reason"])
+        full_refresh = decision["full_refresh"]
+        raw_state = decision["raw_state"]
+        selectors = decision["selectors"]
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
@@ -562,3 +608,41 @@ def _read_stamp(stamp: Path) -> str | None:
 def docs_generate(work_db_path: str) -> str:
     """:func:`generate_docs`; returns the path of the single-file site."""
     return str(generate_docs(work_db_path)["static_index"])
+
+
+def source_freshness(work_db_path: str) -> dict[str, Any]:
+    """``dbt source freshness`` on the work database; never raises for stale data.
+
+    Returns ``{"checked": n, "counts": {status: n}, "warnings": [lines]}``: one line per
+    source that is not fresh (``warn``, ``error``) or could not be checked, naming the
+    table and the age of its newest row. Stale raw tables are the scheduler's news, not a
+    reason to withhold a tested build from analysts.
+    """
+    from dbt.cli.main import dbtRunner
+
+    with _LOCK, _work_db_env(work_db_path) as path:
+        args = ["--quiet", "source", "freshness"]
+        args += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+        LOGGER.info("dbt source freshness on %s", path)
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            _release_database()
+    counts: Counter[str] = Counter()
+    warnings: list[str] = []
+    if result.exception is not None:
+        warnings.append(f"dbt source freshness could not run: {result.exception}")
+    for node_result in getattr(result.result, "results", None) or []:
+        status = str(getattr(node_result.status, "value", node_result.status)).lower()
+        counts[status] += 1
+        if status == "pass":
+            continue
+        node = node_result.node
+        name = f"{getattr(node, 'source_name', '?')}.{getattr(node, 'name', '?')}"
+        age = getattr(node_result, "age", None)
+        if age is not None:
+            warnings.append(f"{name}: {status}, newest row {age / 3600:.1f} h old")
+        else:
+            message = (getattr(node_result, "message", None) or "").strip().splitlines()
+            warnings.append(f"{name}: {status}" + (f" ({message[0]})" if message else ""))
+    return {"checked": sum(counts.values()), "counts": dict(counts), "warnings": warnings}

@@ -46,6 +46,9 @@ def inspect(dags_folder: str) -> dict[str, Any]:
                 "operator": type(task).__name__,
                 "outlets": [getattr(o, "uri", str(o)) for o in task.outlets],
                 "env": getattr(task, "env", None) if "dbt" in task.task_id else None,
+                "ignore_downstream_trigger_rules": getattr(
+                    task, "ignore_downstream_trigger_rules", None
+                ),
             }
         schedule = dag.schedule
         schedule_assets = (

@@ -18,9 +18,11 @@ NIGHTLY_EDGES = {
     "fetch_batch": {"plan_batches"},
     "load_raw": {"fetch_batch"},
     "annotate": {"load_raw"},
-    "prepare_dbt": {"annotate"},
-    "rules_applied": set(),  # after the last dbt tasks, checked below
-    "docs": {"rules_applied"},
+    "dbt_needed": {"annotate"},
+    "prepare_dbt": {"dbt_needed"},
+    "rules_applied": {"dbt_needed"},  # and after the last dbt tasks, checked below
+    "source_freshness": {"rules_applied"},
+    "docs": {"source_freshness"},
     "record_run": {"validate_sources", "load_raw", "annotate", "docs"},
     "publish": {"record_run"},
     "summary": {"publish", "load_raw", "annotate"},
@@ -29,8 +31,10 @@ NIGHTLY_EDGES = {
 WAREHOUSE_WRITERS = {
     "load_raw",
     "annotate",
+    "dbt_needed",
     "prepare_dbt",
     "rules_applied",
+    "source_freshness",
     "docs",
     "record_run",
     "publish",
@@ -62,7 +66,8 @@ def test_every_dag_has_owner_tags_retries_and_docs(dagbag_report: dict[str, Any]
         assert dag["max_active_runs"] == 1, dag_id
         for task_id, task in dag["tasks"].items():
             assert task["owner"] == dag["owner"], f"{dag_id}.{task_id}"
-            assert task["retries"] >= 1, f"{dag_id}.{task_id}"
+            if not task_id.startswith("dbt."):  # dbt: a failing test fails again
+                assert task["retries"] >= 1, f"{dag_id}.{task_id}"
 
 
 def test_nightly_schedule(dagbag_report: dict[str, Any]) -> None:
@@ -146,3 +151,26 @@ def test_dbt_project_works_from_a_cosmos_clone() -> None:
     for path in config.get("seed-paths", ["seeds"]):
         assert not path.startswith(("..", "/")), f"seed path {path!r} breaks in a clone"
         assert (DBT_PROJECT_DIR / path).resolve() == (REPO_ROOT / "seeds").resolve()
+
+
+def test_nothing_new_skips_the_dbt_group_only(dagbag_report: dict[str, Any]) -> None:
+    """dbt_needed short-circuits its direct downstream (prepare_dbt, hence the group);
+    the tasks after the group still run when it was skipped."""
+    tasks = _nightly(dagbag_report)["tasks"]
+    needed = tasks["dbt_needed"]
+    assert needed["operator"] == "_ShortCircuitDecoratedOperator"
+    assert needed["ignore_downstream_trigger_rules"] is False
+    for task_id in ("source_freshness", "docs"):
+        assert tasks[task_id]["trigger_rule"].endswith("NONE_FAILED"), task_id
+
+
+def test_dbt_tasks_are_not_retried_and_analyses_are_no_tasks(
+    dagbag_report: dict[str, Any],
+) -> None:
+    tasks = _nightly(dagbag_report)["tasks"]
+    dbt_tasks = {t: task for t, task in tasks.items() if t.startswith("dbt.")}
+    assert dbt_tasks
+    for task_id, task in dbt_tasks.items():
+        if task["operator"] != "EmptyOperator":
+            assert task["retries"] == 0, task_id
+        assert "_analysis" not in task_id

@@ -337,3 +337,41 @@ def test_init_service_creates_the_pool_the_dag_uses() -> None:
 def test_build_context_leaves_out_local_state() -> None:
     ignored = set((REPO_ROOT / ".dockerignore").read_text(encoding="utf-8").split())
     assert {".venv", "data", "airflow_home", ".env", ".git"} <= ignored
+
+
+def test_no_obsolete_version_key(raw: dict[str, Any]) -> None:
+    assert "version" not in raw
+
+
+def test_ports_bound_to_localhost_by_default(resolved: dict[str, Any]) -> None:
+    published = {name: service.get("ports", []) for name, service in resolved["services"].items()}
+    assert published["airflow-apiserver"] and published["docs"]
+    for name, ports in published.items():
+        for port in ports:
+            text = port if isinstance(port, str) else f"{port.get('host_ip')}:{port}"
+            assert str(text).startswith("127.0.0.1:"), f"{name} publishes {port}"
+
+
+def test_celery_switch_is_documented_in_the_env_example() -> None:
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    assert re.search(r"^# AIRFLOW__CORE__EXECUTOR=LocalExecutor$", text, re.M)
+    assert "CeleryExecutor" in text and "--profile celery" in text
+    assert "BIND_ADDRESS" in text
+
+
+def test_init_gives_dbt_its_logs_and_target_folders() -> None:
+    """dbt opens dbt_project/logs and target at start as the Airflow user (uid 50000)."""
+    script = re.sub(r"\\\n\s*", " ", INIT_SCRIPT.read_text(encoding="utf-8"))
+    chown = [line for line in script.splitlines() if line.startswith("chown")]
+    assert chown
+    for folder in ("/opt/airflow/dbt_project/logs", "/opt/airflow/dbt_project/target"):
+        assert any(folder in line for line in chown), folder
+        assert re.search(rf"^mkdir -p .*{re.escape(folder)}", script, re.M), folder
+
+
+def test_image_build_checks_the_installed_packages() -> None:
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text(encoding="utf-8"))
+    install = [
+        line for line in joined.splitlines() if "requirements.lock" in line and "RUN" in line
+    ]
+    assert install and "pip check" in install[0]
