@@ -92,6 +92,47 @@ def test_guard_allows_only_listed_loopback() -> None:
         netguard.check_address("127.0.0.1", False)
 
 
+# IP literals only: the guard parses them, nothing connects anywhere.
+SPECIAL_PURPOSE = [
+    "fec0::1",  # site-local (deprecated, RFC 3879), is_global in Python
+    "192.0.0.9",  # IANA 192.0.0.0/24 (PCP anycast, "globally reachable" yet special)
+    "192.0.0.170",
+    "192.31.196.1",  # AS112-v4
+    "192.52.193.1",  # AMT
+    "192.88.99.1",  # deprecated 6to4 relay anycast
+    "192.175.48.1",  # direct delegation AS112
+    "198.18.0.1",  # benchmarking
+    "100.64.0.1",  # carrier-grade NAT
+    "2001:4:112::1",  # AS112-v6
+    "2620:4f:8000::1",
+    "3fff::1",  # documentation (2024)
+    "5f00::1",  # SRv6 SIDs
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "64:ff9b:1::1",
+    "100::1",  # discard-only
+    "2001:db8::1",
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    "::ffff:192.0.0.9",
+]
+
+
+@pytest.mark.parametrize("address", SPECIAL_PURPOSE)
+def test_guard_refuses_iana_special_purpose_blocks(address: str) -> None:
+    with pytest.raises(netguard.BlockedAddressError):
+        netguard.check_address(address, False)
+    assert not netguard.is_public_address(netguard.check_address(address, True))
+    # ... unless the sources file lists them.
+    network = address + ("/128" if ":" in address else "/32")
+    assert str(netguard.check_address(address, [network])) == str(
+        netguard.ipaddress.ip_address(address)
+    )
+
+
+def test_guard_still_allows_public_unicast() -> None:
+    for address in ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "2002:5db8:d70e::1"):
+        assert netguard.is_public_address(netguard.ipaddress.ip_address(address))
+
+
 def test_redirect_to_unlisted_loopback_is_refused(
     hostile_server: Any, internal: list[str], hkit: Any, tmp_path: Path
 ) -> None:
