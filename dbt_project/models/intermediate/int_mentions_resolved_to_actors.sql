@@ -64,6 +64,12 @@ places as (
 
 ),
 
+agents as (
+
+    select * from {{ ref('phoenix_agents') }}
+
+),
+
 current_mentions as (
 
     select
@@ -174,15 +180,25 @@ mention_context as (
     select
         current_mentions.*,
         role_terms.role as role_family,
-        role_terms.sector as role_sector,
+        coalesce(role_terms.sector, agents.sector) as role_sector,
         coalesce(role_terms.is_collective, false) as is_collective_role,
         coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
-        coalesce(modifier_lookup.country_code, affiliation_lookup.country_code) as context_country_code
+        coalesce(
+            modifier_lookup.country_code, affiliation_lookup.country_code, modifier_places.country_code
+        ) as context_country_code
 
     from current_mentions
 
     left join role_terms
         on current_mentions.role_normalized = role_terms.role_term
+
+    -- Generic agent nouns ("police", "lawmakers") give a group its sector.
+    left join agents
+        on lower(current_mentions.role) = agents.agent_term
+
+    -- "protesters in Caracas": a place as modifier gives its country.
+    left join places as modifier_places
+        on current_mentions.role_modifier_normalized = modifier_places.place_normalized
 
     left join context_lookup as modifier_lookup
         on current_mentions.role_modifier_normalized = modifier_lookup.alias_normalized
@@ -337,9 +353,11 @@ place_matches as (
 
 ),
 
--- The country the article is set in: the one its country names, demonyms, places and
--- dictionary actors point to most often. A person or body the dictionary does not
--- know and the sentence gives no country takes it (local officials of a local story).
+-- The country the article is set in: one vote for each distinct actor of a country the
+-- article names (the country itself, its demonym or capital, a dictionary person or
+-- body of it, a place in it), and two for the outlet's country-code domain (".co.tt",
+-- ".co.uk"). A person or body the dictionary does not know and the sentence gives no
+-- country takes it (the local officials of a local story).
 actor_countries as (
 
     select distinct
@@ -352,24 +370,78 @@ actor_countries as (
 
 ),
 
+articles as (
+
+    select * from {{ ref('stg_raw__articles') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('countries') }}
+
+),
+
+article_domains as (
+
+    select
+        article_id,
+        regexp_extract(
+            lower(coalesce(canonical_url, url)), '^[a-z]+://[^/:?#]*\.([a-z]{2})(?:[:/?#]|$)', 1
+        ) as top_level_domain
+
+    from articles
+
+),
+
 article_country_votes as (
 
     select
         alias_matches.article_id,
-        actor_countries.country_code
+        actor_countries.country_code,
+        count(distinct alias_matches.actor_id) as votes
 
     from alias_matches
 
     inner join actor_countries
         on alias_matches.actor_id = actor_countries.actor_id
 
+    group by alias_matches.article_id, actor_countries.country_code
+
     union all
 
     select
-        article_id,
-        country_code
+        place_matches.article_id,
+        place_matches.country_code,
+        count(distinct current_mentions.name_normalized) as votes
 
     from place_matches
+
+    inner join current_mentions
+        on
+            place_matches.article_id = current_mentions.article_id
+            and place_matches.mention_index = current_mentions.mention_index
+
+    group by place_matches.article_id, place_matches.country_code
+
+    union all
+
+    select
+        article_domains.article_id,
+        countries.country_code,
+        2 as votes
+
+    from article_domains
+
+    inner join countries
+        on
+            article_domains.top_level_domain
+            = case when lower(countries.iso2) = 'gb' then 'uk' else lower(countries.iso2) end
+
+    -- Country codes sold as generic names (.co, .tv, .io, .me) say nothing of the outlet.
+    where
+        article_domains.top_level_domain
+        not in ('co', 'tv', 'io', 'me', 'ly', 'fm', 'ai', 'cc', 'ws', 'to', 'nu', 'gg')
 
 ),
 
@@ -378,9 +450,10 @@ article_country_counts as (
     select
         article_id,
         country_code,
-        count(*) as votes,
-        row_number() over (partition by article_id order by count(*) desc, country_code) as country_rank,
-        lead(count(*)) over (partition by article_id order by count(*) desc, country_code) as runner_up_votes
+        sum(votes) as votes,
+        row_number() over (partition by article_id order by sum(votes) desc, country_code) as country_rank,
+        lead(sum(votes)) over (partition by article_id order by sum(votes) desc, country_code)
+            as runner_up_votes
 
     from article_country_votes
 

@@ -71,15 +71,24 @@ DATELINE_DASHES: frozenset[str] = frozenset({"-", "—", "–", "--", "---"})
 # ("(Reuters)", "(NSW)") and anything else there is not an actor of the story.
 DATELINE_KEPT_LABELS: frozenset[str] = frozenset({"GPE", "LOC", "DATE"})
 DATELINE_CACHE_KEY = "newsevents_dateline_tokens"
-# Plural nouns naming a civil or armed non-state collective: "<demonym> <noun>" is a
-# group actor of that country ("Georgian protesters"). Troops, officials and police are
-# left out: they act for their state and resolve to the country.
+# Plural nouns naming a collective: "<demonym> <noun>" ("Georgian protesters", "Kenyan
+# police", "French lawmakers") or "<noun> in <place>" ("protesters in Caracas") is a
+# group actor of that country, its sector from the Phoenix agents dictionary (police
+# COP, troops MIL, lawmakers LEG, prosecutors JUD). Officials, authorities and the
+# government are left out: "US officials" act for their state and resolve to the country.
 GROUP_NOUNS: frozenset[str] = frozenset(
     {"protesters", "protestors", "demonstrators", "activists", "students", "workers",
      "farmers", "miners", "doctors", "nurses", "teachers", "rebels", "militants",
      "insurgents", "separatists", "settlers", "refugees", "migrants", "voters",
-     "residents", "villagers", "civilians", "fishermen", "truckers", "hackers"}
+     "residents", "villagers", "civilians", "fishermen", "truckers", "hackers",
+     "police", "policemen", "troops", "soldiers", "forces", "army", "military",
+     "lawmakers", "legislators", "parliamentarians", "senators", "prosecutors", "judges",
+     "guerrillas", "fighters", "militias", "paramilitaries", "opposition", "unions",
+     "pilgrims", "journalists", "clerics"}
 )  # fmt: skip
+# "protesters in Caracas": the place after these prepositions gives the group its country.
+GROUP_PLACE_PREPOSITIONS: frozenset[str] = frozenset({"in", "from"})
+GROUP_PLACE_LABELS: frozenset[str] = frozenset({"GPE"})
 # Last words of agreements and laws the NER tags ORG ("the Minsk Agreement").
 DOCUMENT_HEADS: frozenset[str] = frozenset(
     {"treaty", "agreement", "accord", "accords", "pact", "convention", "protocol", "act",
@@ -565,38 +574,60 @@ def _link_role_references(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
-    """GROUP mentions for unnamed collectives: "<demonym> <group noun>" ("Georgian protesters").
+def _group_mention(doc: Doc, start: int, noun: int, modifier: str, sent_of: list[int]) -> Mention:
+    start_char, end_char, text = _span_chars(doc, start, noun + 1)
+    return Mention(
+        mention_index=-1,
+        sentence_index=sent_of[start],
+        start_char=start_char,
+        end_char=end_char,
+        text=text,
+        label="GROUP",
+        role=doc[noun].text,
+        role_modifier=modifier,
+        role_source="group",
+        start=start,
+        end=noun + 1,
+    )
 
-    The demonym gives the group's country (``role_modifier``); the noun is its ``role``.
-    Soldiers, officials and the like are not groups: they act for their country.
+
+def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
+    """GROUP mentions for unnamed collectives of a named country or place.
+
+    "<demonym> <group noun>" ("Georgian protesters", "Kenyan police", "Syrian security
+    forces") and "<group noun> in <place>" ("protesters in Caracas"): the demonym or
+    place is the group's ``role_modifier`` (its country), the noun its ``role``. A bare
+    group noun names no one and is no mention.
     """
     out: list[Mention] = []
+    places = {m.start: m for m in mentions if m.label in GROUP_PLACE_LABELS}
     for m in mentions:
         if m.label != "NORP":
             continue
         j = m.end
-        # One lower-case modifier may come between ("Georgian opposition protesters").
+        # One lower-case modifier may come between ("Georgian opposition protesters",
+        # "Syrian security forces").
         if j + 1 < len(doc) and doc[j].is_lower and doc[j + 1].lower_ in GROUP_NOUNS:
             j += 1
         if j >= len(doc) or doc[j].lower_ not in GROUP_NOUNS or doc[j].ent_type_:
             continue
-        start_char, end_char, text = _span_chars(doc, m.start, j + 1)
-        out.append(
-            Mention(
-                mention_index=-1,
-                sentence_index=sent_of[m.start],
-                start_char=start_char,
-                end_char=end_char,
-                text=text,
-                label="GROUP",
-                role=doc[j].text,
-                role_modifier=m.text,
-                role_source="group",
-                start=m.start,
-                end=j + 1,
-            )
-        )
+        out.append(_group_mention(doc, m.start, j, m.text, sent_of))
+    taken = {i for g in out for i in range(g.start, g.end)}
+    for tok in doc:
+        if tok.i in taken or tok.lower_ not in GROUP_NOUNS or not tok.is_lower or tok.ent_type_:
+            continue
+        after = tok.i + 1
+        if after + 1 < len(doc) and doc[after].lower_ in GROUP_PLACE_PREPOSITIONS:
+            place = places.get(after + 1)
+            if place is not None and sent_of[place.start] == sent_of[tok.i]:
+                start = (
+                    tok.i - 1
+                    if tok.i > 0
+                    and doc[tok.i - 1].is_lower
+                    and doc[tok.i - 1].pos_ in {"ADJ", "NOUN"}
+                    else tok.i
+                )
+                out.append(_group_mention(doc, start, tok.i, place.text, sent_of))
     return out
 
 
@@ -612,8 +643,15 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if m.label == "PERSON" or not all(t in title_tokens for t in range(m.start, m.end))
     ]
     mentions = _link_short_forms(doc, mentions, sent_of)
-    refs = _role_references(doc, mentions, title_tokens, sent_of)
-    refs += _group_mentions(doc, mentions, sent_of)
+    groups = _group_mentions(doc, mentions, sent_of)
+    in_group = {i for g in groups for i in range(g.start, g.end)}
+    # A group wins over a collective role reference on the same words ("the Kenyan police").
+    refs = [
+        r
+        for r in _role_references(doc, mentions, title_tokens, sent_of)
+        if not any(i in in_group for i in range(r.start, r.end))
+    ]
+    refs += groups
     ordered = sorted(mentions + refs, key=lambda m: (m.start_char, -m.end_char, m.label))
     # Renumber, keeping surname links pointing at the same mentions (new ones have -1).
     renumber = {m.mention_index: i for i, m in enumerate(ordered) if m.mention_index >= 0}
