@@ -6,6 +6,11 @@ updates; so the docs site (`docs/index.html` next to the published warehouse,
 i.e. `data/docs/` served by docker-compose's `docs` service) never lags the data
 analysts query. It can also be triggered by hand.
 
+The warehouse it documents is the one that was published: the Asset event's
+`warehouse` (news_nightly's publish names the file it wrote, whatever the run's
+`warehouse` parameter was), else this DAG's own `warehouse` parameter (a manual
+trigger), else the Airflow Variable / environment, as news_nightly resolves it.
+
 `newsevents.analyst.build_docs` runs `dbt docs generate --static` on a private copy
 of the published warehouse (the same function as `make docs`): it never touches the
 work DB, so it needs no slot in the `newsevents_warehouse` pool.
@@ -17,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, Param, dag, task
 
 # Same Asset as news_nightly's publish outlet (the DAG tests check both agree).
 WAREHOUSE_ASSET = Asset(name="newsevents_warehouse", uri="newsevents://warehouse")
@@ -34,6 +39,17 @@ DEFAULT_ARGS: dict[str, Any] = {
 }
 
 
+def published_warehouse(events: Any) -> str | None:
+    """The ``warehouse`` the latest triggering Asset event names (news_nightly's publish)."""
+    found: str | None = None
+    for asset in events or {}:
+        for event in events[asset]:
+            value = (getattr(event, "extra", None) or {}).get("warehouse")
+            if value:
+                found = str(value)
+    return found
+
+
 @dag(
     dag_id="news_docs",
     schedule=[WAREHOUSE_ASSET],
@@ -43,17 +59,23 @@ DEFAULT_ARGS: dict[str, Any] = {
     default_args=DEFAULT_ARGS,
     tags=["newsevents", "docs", "dbt"],
     doc_md=__doc__,
+    params={
+        "warehouse": Param(None, type=["null", "string"], description="published DuckDB file"),
+    },
 )
 def news_docs() -> None:
     @task
     def resolve_settings() -> dict[str, Any]:
-        """Paths: Airflow Variables, then the environment (as news_nightly)."""
-        from airflow.sdk import Variable
+        """The published file: the Asset event's, the param, a Variable, the environment."""
+        from airflow.sdk import Variable, get_current_context
         from newsevents import pipeline
 
+        context = get_current_context()
+        warehouse = published_warehouse(context.get("triggering_asset_events"))
+        warehouse = warehouse or context["params"].get("warehouse")
         return pipeline.resolve_settings(
             sources=Variable.get(VARIABLE_SOURCES, default=None),
-            warehouse=Variable.get(VARIABLE_WAREHOUSE, default=None),
+            warehouse=warehouse or Variable.get(VARIABLE_WAREHOUSE, default=None),
         )
 
     @task

@@ -28,7 +28,8 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
 6. **docs → record_run → publish → summary**: `dbt docs generate --static`, this
    run's row in `marts.pipeline_runs` (counts, seconds, anomaly warnings), the atomic copy of
    the work DB over the published warehouse (updates the
-   `newsevents://warehouse` Asset, which triggers `news_docs`), a run summary.
+   `newsevents://warehouse` Asset with the file's path, which triggers `news_docs`
+   on that file), a run summary.
 
 Every task that writes DuckDB runs in the pool `newsevents_warehouse` (1 slot):
 DuckDB allows one writer. Create it once with
@@ -42,6 +43,9 @@ import logging
 import os
 import shutil
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -90,6 +94,28 @@ DBT_ENV = {
     "NEWSEVENTS_HOME": str(PROJECT_HOME),
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
 }
+
+
+@contextmanager
+def _timed(key: str = "seconds") -> Iterator[None]:
+    """Push this task's seconds as the XCom ``key``: record_run sums them per stage,
+    so Airflow's rows in marts.pipeline_runs carry the seconds the CLI's carry."""
+    from airflow.sdk import get_current_context
+
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = round(time.perf_counter() - started, 3)
+        get_current_context()["ti"].xcom_push(key=key, value=seconds)
+
+
+def _pulled_seconds(ti: Any, task_id: str, key: str = "seconds") -> float | None:
+    """The sum of ``key`` over every (mapped) instance of ``task_id``; None if none ran."""
+    value = ti.xcom_pull(task_ids=task_id, key=key)
+    values = value if isinstance(value, list | tuple) else [value]
+    numbers = [float(v) for v in values if isinstance(v, int | float)]
+    return round(sum(numbers), 3) if numbers else None
 
 
 def _render_config() -> RenderConfig:
@@ -150,7 +176,8 @@ def news_nightly() -> None:
         from newsevents import pipeline
 
         get_current_context()["source_name"] = source_name  # type: ignore[typeddict-unknown-key]
-        return pipeline.discover_source(settings, source_name)
+        with _timed():
+            return pipeline.discover_source(settings, source_name)
 
     @task
     def plan_batches(
@@ -164,7 +191,8 @@ def news_nightly() -> None:
     def fetch_batch(settings: dict[str, Any], batch: list[dict[str, Any]]) -> dict[str, Any]:
         from newsevents import pipeline
 
-        return pipeline.fetch_batch(settings, batch)
+        with _timed():
+            return pipeline.fetch_batch(settings, batch)
 
     # none_failed: with nothing new to fetch the mapped fetch is skipped, loading still runs
     # (and picks up spool files a killed run left behind).
@@ -172,13 +200,15 @@ def news_nightly() -> None:
     def load_raw(settings: dict[str, Any]) -> dict[str, Any]:
         from newsevents import pipeline
 
-        return pipeline.load_raw(settings)
+        with _timed():
+            return pipeline.load_raw(settings)
 
     @task(pool=WAREHOUSE_POOL)
     def annotate(settings: dict[str, Any]) -> dict[str, Any]:
         from newsevents import pipeline
 
-        return pipeline.annotate(settings)
+        with _timed():
+            return pipeline.annotate(settings)
 
     @task(pool=WAREHOUSE_POOL)
     def prepare_dbt(settings: dict[str, Any]) -> dict[str, Any]:
@@ -194,8 +224,12 @@ def news_nightly() -> None:
         """The CLI's checksum decision; None (skip the dbt group) when nothing changed."""
         from newsevents import dbt
 
-        decision = dbt.build_decision(settings["work_db"])
+        with _timed():
+            decision = dbt.build_decision(settings["work_db"])
         LOGGER.info("dbt: %s", decision["reason"])
+        from airflow.sdk import get_current_context
+
+        get_current_context()["ti"].xcom_push(key="decided_at", value=time.time())
         return None if decision["skip"] else decision
 
     @task(pool=WAREHOUSE_POOL)
@@ -208,8 +242,11 @@ def news_nightly() -> None:
     @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
     def source_freshness(settings: dict[str, Any]) -> dict[str, Any]:
         """`dbt source freshness`: stale raw tables are warnings in this task's log."""
+        from airflow.sdk import get_current_context
         from newsevents import dbt
 
+        # The dbt group (when it ran) ended just before this task started.
+        get_current_context()["ti"].xcom_push(key="started_at", value=time.time())
         result = dbt.source_freshness(settings["work_db"])
         for line in result["warnings"]:
             LOGGER.warning("source freshness: %s", line)
@@ -220,21 +257,42 @@ def news_nightly() -> None:
         """`dbt docs generate --static`: a docs failure stops the publish."""
         from newsevents import dbt
 
-        return {"static_index": dbt.docs_generate(settings["work_db"])}
+        with _timed():
+            return {"static_index": dbt.docs_generate(settings["work_db"])}
 
     @task(pool=WAREHOUSE_POOL)
     def record_run(
         settings: dict[str, Any],
         source_names: list[str],
+        batches: list[list[dict[str, Any]]],
         loaded: dict[str, Any],
         annotated: dict[str, Any],
         documented: dict[str, Any],
     ) -> list[str]:
-        """This run's row in `marts.pipeline_runs` (written before publish), logged too."""
+        """This run's row in `marts.pipeline_runs` (written before publish), logged too.
+
+        As complete as `newsevents run`'s: URLs discovered, articles in the warehouse,
+        seconds per stage (summed over mapped tasks; transform: from the checksum
+        decision to the end of the dbt group). Only publish's seconds are missing: it
+        runs after this row is written into the file it publishes.
+        """
         from airflow.sdk import get_current_context
         from newsevents import runs
 
         context = get_current_context()
+        ti = context["ti"]
+        seconds = {
+            "discover": _pulled_seconds(ti, "discover"),
+            "fetch": _pulled_seconds(ti, "fetch_batch"),
+            "load": _pulled_seconds(ti, "load_raw"),
+            "annotate": _pulled_seconds(ti, "annotate"),
+            "docs": _pulled_seconds(ti, "docs"),
+        }
+        decided = _pulled_seconds(ti, "dbt_needed", "decided_at")
+        dbt_done = _pulled_seconds(ti, "source_freshness", "started_at")
+        decision = _pulled_seconds(ti, "dbt_needed") or 0.0
+        if decided is not None and dbt_done is not None:
+            seconds["transform"] = round(decision + max(0.0, dbt_done - decided), 3)
         lines = runs.record_stage_results(
             settings,
             context["run_id"],
@@ -242,6 +300,8 @@ def news_nightly() -> None:
             loaded,
             {"annotate": annotated, "docs": documented},
             source_names,
+            seconds=seconds,
+            discovered=sum(len(batch) for batch in batches or []),
         )
         for line in lines:
             LOGGER.info("%s", line)
@@ -249,9 +309,14 @@ def news_nightly() -> None:
 
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE_ASSET])
     def publish(settings: dict[str, Any]) -> dict[str, Any]:
+        """The atomic copy; the Asset event names the file, so news_docs documents it."""
+        from airflow.sdk import get_current_context
         from newsevents import pipeline
 
-        return pipeline.publish(settings)
+        published = pipeline.publish(settings)
+        events = get_current_context()["outlet_events"]
+        events[WAREHOUSE_ASSET].extra = {"warehouse": settings["warehouse"]}
+        return published
 
     @task
     def summary(
@@ -311,7 +376,7 @@ def news_nightly() -> None:
     applied >> freshness
     documented = docs(settings)
     freshness >> documented
-    recorded = record_run(settings, validated, loaded, annotated, documented)
+    recorded = record_run(settings, validated, batches, loaded, annotated, documented)
     published = publish(settings)
     recorded >> published
     summary(settings, loaded, annotated, published)

@@ -343,17 +343,32 @@ def record_stage_results(
     loaded: Mapping[str, Any],
     stages: Mapping[str, Mapping[str, Any]] | None = None,
     source_names: Iterable[str] = (),
+    seconds: Mapping[str, float] | None = None,
+    discovered: int | None = None,
 ) -> list[str]:
     """Record a run whose stages ran as separate tasks (the Airflow DAG); return log lines.
 
     ``loaded`` is ``pipeline.load_raw``'s result, ``stages`` the other stage results by
-    name (``annotate``, ``docs``, ...). New articles per source and anomaly warnings
-    are computed from the work DB, then the row is written there (call it before
-    ``publish``, in the warehouse pool) and described for the task log.
+    name (``annotate``, ``docs``, ...), ``seconds`` each stage's seconds (as the CLI's
+    ``seconds``) and ``discovered`` the URLs the sources yielded. New articles per
+    source, the articles in the warehouse and anomaly warnings are computed from the
+    work DB, then the row is written there (call it before ``publish``, in the
+    warehouse pool) and described for the task log.
     """
     work_db = str(settings["work_db"])
     names = list(source_names)
-    counts = source_article_counts(work_db, started_at, names) if Path(work_db).is_file() else {}
+    exists = Path(work_db).is_file()
+    counts = source_article_counts(work_db, started_at, names) if exists else {}
+    articles_total = None
+    if exists:
+        with duckdb.connect(work_db, read_only=True) as con:
+            found = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'raw' and table_name = 'articles'"
+            ).fetchone()
+            if found and found[0]:
+                total_row = con.execute("select count(*) from raw.articles").fetchone()
+                articles_total = int(total_row[0]) if total_row else None
     statuses = dict(loaded.get("statuses") or {})
     summary: dict[str, Any] = {
         "run_id": run_id,
@@ -364,6 +379,9 @@ def record_stage_results(
         "source_names": names or sorted(counts),
         "warehouse": settings.get("warehouse"),
         "articles_loaded": loaded.get("articles"),
+        "articles_total": articles_total,
+        "discovered": discovered,
+        "seconds": {k: v for k, v in (seconds or {}).items() if v is not None},
         "fetched": sum(statuses.values()),
         "duplicates": statuses.get("duplicate", 0),
         "statuses": statuses,

@@ -82,7 +82,7 @@ def inspect(dags_folder: str) -> dict[str, Any]:
     }
 
 
-def run_test(dag_id: str, dags_folder: str) -> dict[str, Any]:
+def run_test(dag_id: str, dags_folder: str, conf: dict[str, Any] | None = None) -> dict[str, Any]:
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=dags_folder)
@@ -92,7 +92,7 @@ def run_test(dag_id: str, dags_folder: str) -> dict[str, Any]:
     for task in dag.tasks:
         task.retries = 0  # a failure must show now, not after the retry delay
     started = time.perf_counter()
-    dagrun = dag.test()
+    dagrun = dag.test(run_conf=conf) if conf else dag.test()
     seconds = time.perf_counter() - started
     states: dict[str, list[str]] = {}
     for ti in dagrun.get_task_instances():
@@ -121,7 +121,7 @@ def main(argv: list[str]) -> int:
     if argv[1] == "inspect":
         _emit(inspect(argv[2]))
     elif argv[1] == "test":
-        _emit(run_test(argv[2], argv[3]))
+        _emit(run_test(argv[2], argv[3], json.loads(argv[4]) if len(argv) > 4 else None))
     else:
         raise SystemExit(f"unknown command {argv[1]!r}")
     return 0

@@ -9,6 +9,7 @@ configures them.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -182,13 +183,19 @@ class Run:
 
 
 def _run_dag(
-    airflow_env: AirflowEnv, dag_id: str, folder: Path, sources: Path, warehouse: Path
+    airflow_env: AirflowEnv,
+    dag_id: str,
+    folder: Path,
+    sources: Path,
+    warehouse: Path,
+    conf: dict[str, Any] | None = None,
 ) -> Run:
     log = folder / f"{dag_id}_{len(list(folder.glob(f'{dag_id}_*.log')))}.log"
     result = airflow_env.runner(
         "test",
         dag_id,
         str(DAGS_FOLDER),
+        *([json.dumps(conf)] if conf else []),
         extra_env={
             "NEWSEVENTS_SOURCES": str(sources),
             "AIRFLOW_VAR_NEWSEVENTS_WAREHOUSE": str(warehouse),
@@ -249,7 +256,11 @@ def runs(
     assert first.result["state"] == "success", f"see {first.log}: {_failed_tasks(first)}"
     after_first = _snapshot(warehouse)
     second = _run_dag(airflow_env, "news_nightly", folder, sources, warehouse)
-    docs = _run_dag(airflow_env, "news_docs", folder, sources, warehouse)
+    # The docs of the warehouse named by the run (param), not the Variable's.
+    elsewhere = folder / "elsewhere" / "other.duckdb"
+    docs = _run_dag(
+        airflow_env, "news_docs", folder, sources, elsewhere, {"warehouse": str(warehouse)}
+    )
     return Runs(site, first, after_first, second, docs)
 
 
@@ -312,3 +323,41 @@ def test_docs_dag_publishes_the_docs_site(runs: Runs) -> None:
     assert "<html" in html.lower()
     # The static site embeds the manifest: the marts are documented in it.
     assert "model.newsevents.events" in html
+
+
+def test_nothing_new_skips_the_dbt_group(runs: Runs) -> None:
+    """The second night finds no raw table changed: no dbt task runs, the rest does."""
+    states = runs.second.result["task_states"]
+    assert states["dbt_needed"] == ["success"]
+    assert states["prepare_dbt"] == ["skipped"]
+    dbt_states = {t: s for t, s in states.items() if t.startswith("dbt.")}
+    assert dbt_states and all(s == ["skipped"] for s in dbt_states.values()), dbt_states
+    for task_id in ("source_freshness", "docs", "record_run", "publish", "summary"):
+        assert states[task_id] == ["success"], task_id
+    first = runs.first.result["task_states"]
+    assert first["dbt_needed"] == ["success"] and first["rules_applied"] == ["success"]
+
+
+def test_airflow_runs_are_recorded_as_completely_as_the_cli_s(runs: Runs) -> None:
+    rows = _query(
+        runs.second.warehouse,
+        "select run_id, discovered_count, articles_total, total_seconds, discover_seconds, "
+        "fetch_seconds, load_seconds, annotate_seconds, transform_seconds, docs_seconds "
+        "from marts.pipeline_runs order by started_at",
+    )
+    assert [row[0] for row in rows] == [
+        runs.first.result["run_id"],
+        runs.second.result["run_id"],
+    ]
+    assert rows[0][1] == len(ARTICLES) + 2, rows[0]  # discovered: good and broken URLs
+    for row in rows:
+        assert row[1] is not None and row[2] == len(ARTICLES), row
+        assert all(value is not None and value >= 0 for value in row[3:]), row
+    # the first night built everything: its transform took longer than the skip
+    assert rows[0][8] > rows[1][8]
+
+
+def test_docs_dag_documents_the_warehouse_it_was_given(runs: Runs) -> None:
+    assert runs.docs.result["state"] == "success", f"see {runs.docs.log}"
+    assert not (runs.first.warehouse.parent / "elsewhere" / "docs").exists()
+    assert (runs.first.warehouse.parent / "docs" / "index.html").is_file()
