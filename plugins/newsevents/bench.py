@@ -234,7 +234,12 @@ def bench_ingest(pages: list[bytes]) -> dict[str, Any]:
             yaml.safe_dump(
                 {
                     "sources": [{"name": "bench", "kind": "sitemap", "url": f"{base}/sitemap.xml"}],
-                    "fetch": {"per_host_delay_s": 0, "allow_private_addresses": True},
+                    # max_urls: the whole generated corpus, past the nightly default.
+                    "fetch": {
+                        "per_host_delay_s": 0,
+                        "allow_private_addresses": True,
+                        "max_urls": 10_000_000,
+                    },
                 }
             )
         )
@@ -559,6 +564,7 @@ def bench_e2e(
                         "per_host_delay_s": 0,
                         "allow_private_addresses": ["127.0.0.1/32"],
                         "timeout_s": 60,
+                        "max_urls": 10_000_000,  # the whole corpus, past the nightly default
                     },
                 }
             )
