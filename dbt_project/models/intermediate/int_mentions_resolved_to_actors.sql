@@ -182,6 +182,7 @@ mention_context as (
         role_terms.role as role_family,
         coalesce(role_terms.sector, agents.sector) as role_sector,
         coalesce(role_terms.is_collective, false) as is_collective_role,
+        name_agents.agent_term is not null as is_generic_term,
         coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
         coalesce(
             modifier_lookup.country_code, affiliation_lookup.country_code, modifier_places.country_code
@@ -195,6 +196,13 @@ mention_context as (
     -- Generic agent nouns ("police", "lawmakers") give a group its sector.
     left join agents
         on lower(current_mentions.role) = agents.agent_term
+
+    -- A mention that is itself a generic noun ("Prison", "Protesters") names no one;
+    -- national bodies ("Senate", "Congress", "Supreme Court") are the story's own.
+    left join agents as name_agents
+        on
+            current_mentions.name_normalized = name_agents.agent_term
+            and coalesce(name_agents.sector, '') not in ('LEG', 'JUD', 'GOV')
 
     -- "protesters in Caracas": a place as modifier gives its country.
     left join places as modifier_places
@@ -484,6 +492,9 @@ own_resolution as (
             when role_matches.actor_id is not null then role_matches.actor_id
             when short_form_matches.actor_id is not null then short_form_matches.actor_id
             when fuzzy_matches.actor_id is not null then fuzzy_matches.actor_id
+            when mention_context.is_generic_term and mention_context.label != 'GROUP' then null
+            -- A group is an actor when its country is named ("Kenyan police").
+            when mention_context.label = 'GROUP' and mention_context.context_country_code is null then null
             when mention_context.new_actor_type is not null and mention_context.display_name is not null
                 then {{ actor_id('mention_context.new_actor_type', 'mention_context.display_name') }}
             when mention_context.label = 'ROLE_REF' then mention_context.context_actor_id
@@ -495,6 +506,9 @@ own_resolution as (
             when role_matches.actor_id is not null then 'dated_role'
             when short_form_matches.actor_id is not null then 'short_form'
             when fuzzy_matches.actor_id is not null then 'fuzzy'
+            when mention_context.is_generic_term and mention_context.label != 'GROUP' then 'generic_term'
+            when mention_context.label = 'GROUP' and mention_context.context_country_code is null
+                then 'unresolved'
             when mention_context.new_actor_type is not null and mention_context.display_name is not null
                 then 'new_actor'
             when mention_context.label = 'ROLE_REF' and mention_context.context_actor_id is not null
@@ -584,12 +598,17 @@ final as (
         affiliation,
         antecedent_mention_index,
         antecedent_link,
+        -- A surname the annotator linked to a full name in the article follows that name,
+        -- even when it is a dictionary alias of someone else ("Morrison" after "Tim
+        -- Morrison" is not Scott Morrison).
         case
+            when antecedent_link = 'surname' and antecedent_actor_id is not null then antecedent_actor_id
             when own_method in ('exact_alias', 'metonym', 'demonym') then own_actor_id
             when antecedent_actor_id is not null then antecedent_actor_id
             else own_actor_id
         end as actor_id,
         case
+            when antecedent_link = 'surname' and antecedent_actor_id is not null then 'antecedent'
             when own_method in ('exact_alias', 'metonym', 'demonym') then own_method
             when antecedent_actor_id is not null then 'antecedent'
             else own_method

@@ -20,6 +20,7 @@ protesters") a GROUP mention with the demonym as ``role_modifier``.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -299,6 +300,73 @@ def _government_body(doc: Doc, start: int, end: int) -> tuple[str, str | None, s
     return role, None, rest[0].text
 
 
+# Junk the NER returns on real pages, none of it an actor: words glued together by the
+# page's markup or hashtags ("OmarIlhan", "WeMissTurkey"), words with a footnote or
+# list number glued on ("points1", "Shor.3"), handles ("@Ilhan").
+GLUED_WORDS = re.compile(r"^[a-z]+[A-Z]|[a-z]{2,}[A-Z]")
+GLUED_NUMBER = re.compile(r"[A-Za-z]{2,}\.?\d")
+# Name prefixes that put a capital inside one word ("MacDonald", "DiCaprio").
+NAME_PREFIXES: tuple[str, ...] = ("Mac", "Mc", "Di", "De", "La", "Le", "Van", "Von", "O'")
+HANDLE_MARKS: frozenset[str] = frozenset({"@", "#"})
+MONTHS: frozenset[str] = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+     "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)  # fmt: skip
+
+
+def _is_glued(text: str) -> bool:
+    return bool(GLUED_WORDS.search(text)) and not text.startswith(NAME_PREFIXES)
+
+
+def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Trim what is not part of a name from an entity span, or None when it is junk.
+
+    Trims a gerund at either edge ("Questioning Vindman", "Iowa Starting": headline
+    case), numbers, dashes and months after a name ("K-9", "- May 4"), and a word
+    doubled by the page ("Northward Northward"); at an inner possessive keeps the
+    owner ("Holcomb's 2016") or, before a proper name, the owned ("Punjab's Bhatinda").
+    Drops handles, hashtags, glued words and words with a number glued on.
+    """
+    if start > 0 and doc[start - 1].text in HANDLE_MARKS:
+        return None
+    if doc[start].text[:1] in HANDLE_MARKS:
+        return None
+    for i in range(start, end):
+        text = doc[i].text
+        if _is_glued(text):
+            return None
+        if GLUED_NUMBER.search(text):
+            if i == end - 1 and i > start:
+                end = i
+                break
+            return None
+    for i in range(start + 1, end - 1):
+        if doc[i].text in POSSESSIVE_MARKS:
+            after = doc[i + 1]
+            if after.is_lower or after.like_num or after.is_punct:
+                end = i
+            else:
+                start = i + 1
+            break
+    while end - start > 1 and (
+        any(c.isdigit() for c in doc[end - 1].text)
+        or doc[end - 1].is_punct
+        or doc[end - 1].lower_ in MONTHS
+    ):
+        end -= 1
+    while end - start > 1 and doc[end - 1].tag_ == "VBG" and doc[end - 1].is_title:
+        end -= 1
+    while end - start > 1 and doc[start].tag_ == "VBG" and doc[start].is_title:
+        start += 1
+    half = (end - start) // 2
+    if half and (end - start) % 2 == 0:
+        first = [t.text for t in doc[start : start + half]]
+        if first == [t.text for t in doc[start + half : end]]:
+            end = start + half
+    return start, end
+
+
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     start_char = doc[start].idx
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -316,8 +384,11 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
         if ent.start in dateline and ent.label_ not in DATELINE_KEPT_LABELS:
             continue
         sent_start, sent_end = sentence_bounds(doc, ent.start)
-        start, end = ent.start, ent.end
         label = ent.label_
+        cleaned = clean_span(doc, ent.start, ent.end) if label != "DATE" else (ent.start, ent.end)
+        if cleaned is None:
+            continue
+        start, end = cleaned
         role: RolePhrase | None = None
         if label == "PERSON":
             start, inner = strip_leading_titles(doc, start, end)
