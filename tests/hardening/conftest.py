@@ -83,7 +83,7 @@ class Measure:
 
 
 @contextmanager
-def measured(interval: float = 0.02) -> Iterator[Measure]:
+def measured(interval: float = 0.05) -> Iterator[Measure]:
     """Time a block and sample this process tree's summed RSS meanwhile (peak - start)."""
     result = Measure()
     pid = os.getpid()
