@@ -149,14 +149,19 @@ def parse_html(body: bytes | str) -> Any | None:
     return tree
 
 
-def linked_share(text: str, tree: Any) -> float:
+def link_texts(tree: Any) -> set[str]:
+    """The folded text of every ``<a>`` of the page (read before trafilatura prunes it)."""
+    anchors = {_fold(" ".join(a.itertext())) for a in tree.iter("a")}
+    anchors.discard("")
+    return anchors
+
+
+def linked_share(text: str, anchors: set[str]) -> float:
     """Share of the words of ``text`` on lines that are the whole text of a link.
 
     trafilatura keeps the teaser headlines of a section front or the entries of a menu
     as lines of text; each of them is the text of an ``<a>`` on the page.
     """
-    anchors = {_fold(" ".join(a.itertext())) for a in tree.iter("a")}
-    anchors.discard("")
     total = linked = 0
     for line in text.split("\n"):
         words = len(line.split())
@@ -166,12 +171,12 @@ def linked_share(text: str, tree: Any) -> float:
     return linked / total if total else 0.0
 
 
-def page_kind(text: str, tree: Any, page_type: str | None) -> str | None:
+def page_kind(text: str, anchors: set[str], page_type: str | None) -> str | None:
     """``"not_article"`` with its reason when the page is a listing, else None."""
     declared = (page_type or "").strip().lower()
     if declared in LISTING_PAGE_TYPES:
         return f"page type {declared}"
-    share = linked_share(text, tree)
+    share = linked_share(text, anchors)
     if share >= MAX_LINKED_SHARE:
         return f"{share:.0%} of the text is link text (navigation or link list)"
     if declared in SITE_PAGE_TYPES and share >= MAX_LINKED_SHARE_SITE_PAGE:
@@ -201,6 +206,7 @@ def extract_page(body: bytes | str, url: str) -> tuple[dict[str, Any] | None, st
         return None, "extraction_failed", "not parseable as HTML"
     declared_canonical = _declared_canonical(tree)
     declared_language = _declared_language(tree)
+    anchors = link_texts(tree)
     # trafilatura's balanced default: favor_precision kept exactly the same text on
     # the fixture pages and cost ~20% more time (extra pruning passes); hub pages
     # without an article fall under MIN_ARTICLE_WORDS either way.
@@ -223,7 +229,7 @@ def extract_page(body: bytes | str, url: str) -> tuple[dict[str, Any] | None, st
     words = word_count(text)
     if words == 0:
         return None, "extraction_failed", "no article text found"
-    listing = page_kind(text, tree, data.get("pagetype"))
+    listing = page_kind(text, anchors, data.get("pagetype"))
     if listing is not None:
         LOGGER.debug("not an article at %s: %s", url, listing)
         return None, "not_article", listing
