@@ -56,7 +56,7 @@ LIGHT_VERBS = frozenset(
     {"take", "make", "have", "get", "give", "go", "come", "put", "set", "face", "hold", "keep",
      "run", "bring", "do", "see", "look", "find", "turn", "leave", "let", "show", "carry",
      "move", "play", "pass", "call", "add", "remove", "raise", "open", "close", "send", "stand",
-     }
+     "use", "serve", "found", "return", "lead", "work", "cover", "pay", "treat", "deal"}
 )  # fmt: skip
 MARKERS = frozenset({"$", "+", "%", "^"})
 TOKEN = re.compile(r"\{[^}]*\}|\([^)]*\)|\[[^\]]*\]|\S+")

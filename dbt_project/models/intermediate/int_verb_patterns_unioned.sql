@@ -1,6 +1,7 @@
 {#- Every verb pattern the coder can use: the curated seed verb_patterns on top, then the
-    patterns imported from the PETRARCH2 CAMEO verb dictionary (cameo_verbs: a verb of a
-    synonym block, a multi-word verb with its particle, preposition or object; and
+    patterns imported from the PETRARCH2 CAMEO verb dictionary (cameo_verbs: a
+    multi-word verb with its particle, preposition or object, and a bare verb's code only
+    with var imported_bare_verb_codes; and
     cameo_verb_patterns: the block's object and prepositional-phrase patterns, applied to
     each single-word verb of the block). An imported pattern with the same lemma,
     particle, preposition and object heads as a curated one is dropped. pattern_rank 0
@@ -58,7 +59,17 @@ imported_verbs as (
 
     from cameo_verbs
 
-    where event_code is not null
+    where
+        event_code is not null
+        -- a bare verb's PETRARCH code is too coarse to use on its own ("respect" -> 051,
+        -- "expect" -> 030): measured on the real corpus it coded 15 wrong events for
+        -- one right one, so only multi-word verbs keep theirs unless the var says so
+        and (
+            {{ var('imported_bare_verb_codes') }}
+            or particle is not null
+            or preposition is not null
+            or object_lemma is not null
+        )
 
 ),
 

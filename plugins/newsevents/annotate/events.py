@@ -46,8 +46,19 @@ or a patient. What dbt gets, and how it is derived:
   earlier sentences; in the nearest sentence with a person, a person who is a
   subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
   ever named "He".
-* ``modality`` also marks a clause under "if"/"unless" ('if': conditional) and a
-  verb in a sentence that ends with a question mark ('question'): neither is an event.
+* ``modality`` also marks a clause under "if"/"unless" ('if': conditional), a
+  verb in a sentence that ends with a question mark ('question'), and a result of an
+  election, match or game ("beat X in the primary", "defeated Y 3-1": 'contest'):
+  none of them is an event.
+* a common-noun subject with named appositions ("seven progressives, Pramila Jayapal
+  and Mark Pocan, are supporting ...") acts through the people it names: one agent each.
+* nominal events: a noun of :data:`NOMINAL_TRIGGERS` ("the Israeli assault on Gaza",
+  "Russia's invasion of Ukraine", "airstrikes by X") with a named agent (possessor,
+  demonym or name modifier, or a "by" phrase) is a candidate of its own, with the
+  lemma of its verb ("invasion" -> invade) so the verb patterns code it, the noun's
+  prepositional phrases as participants, and the negation, modality and date of the
+  clause it sits in. A noun in a phrase of time or cause ("since Russia's invasion",
+  "on the anniversary of the attack") is background and gives no candidate.
 * dates: the first time-point expression in the verb's own clause (nested
   clauses excluded, ``xcomp`` included; ``xcomp``/``conj`` inherit their
   governor's), resolved by :mod:`newsevents.annotate.dates`; none → the article
@@ -87,6 +98,55 @@ PERSONAL_PRONOUNS = frozenset({"he", "she"})
 PRONOUN_SENTENCES_BACK = 2
 # Subordinators of a condition: the act in the clause has not happened.
 CONDITIONAL_MARKERS = frozenset({"if", "unless"})
+# Verbs that report the result of a contest, and words that say the contest was an
+# election, a vote or a game: "beat the incumbent in the primary" is not an attack.
+CONTEST_LEMMAS = frozenset(
+    {"beat", "defeat", "win", "lose", "edge", "rout", "crush", "trounce", "thrash", "top",
+     "upset", "outscore", "outpoll", "sweep", "overcome", "eliminate", "knock"}
+)  # fmt: skip
+CONTEST_WORDS = frozenset(
+    {"election", "elections", "vote", "votes", "poll", "polls", "race", "primary", "ballot",
+     "runoff", "caucus", "seat", "match", "game", "games", "cup", "league", "tournament",
+     "season", "championship", "final", "finals", "semifinal", "quarterfinal", "score",
+     "goal", "goals", "points", "set", "sets", "round", "%", "percent", "inning", "innings",
+     "medal", "derby", "playoff", "playoffs", "contest", "nomination"}
+)  # fmt: skip
+# Nouns that name an act, with the verb whose patterns code it ("invasion" -> invade).
+NOMINAL_TRIGGERS = {
+    "attack": "attack",
+    "assault": "assault",
+    "airstrike": "bomb",
+    "bombing": "bomb",
+    "bombardment": "bomb",
+    "shelling": "shell",
+    "invasion": "invade",
+    "incursion": "invade",
+    "raid": "raid",
+    "siege": "besiege",
+    "blockade": "blockade",
+    "offensive": "attack",
+    "sanction": "sanction",
+    "visit": "visit",
+    "criticism": "criticize",
+    "condemnation": "condemn",
+    "accusation": "accuse",
+    "threat": "threaten",
+    "boycott": "boycott",
+    "arrest": "arrest",
+    "indictment": "indict",
+    "endorsement": "endorse",
+    "deportation": "deport",
+    "expulsion": "expel",
+}
+NOMINAL_AGENT_LABELS = frozenset({"NORP", "GPE", "ORG", "PERSON"})
+# Words that put an act noun in the background ("since Russia's invasion", "on the
+# anniversary of the attack", "after the US airstrikes"): it dates the story, it is
+# not what the story reports.
+BACKGROUND_WORDS = frozenset(
+    {"since", "after", "before", "amid", "following", "during", "anniversary", "eve", "until",
+     "despite", "prior", "because", "wake", "aftermath", "start", "beginning", "outbreak",
+     "years", "months", "weeks", "history"}
+)  # fmt: skip
 MODAL_LEMMAS = {
     "will": "will",
     "'ll": "will",
@@ -418,10 +478,30 @@ def _subject_after_dateline(tok: Token, dateline: frozenset[int]) -> Token:
     return tok
 
 
+def _named_appositions(tok: Token) -> list[Token]:
+    """Named appositions of a common noun ("seven progressives, X and Y") and their
+    conjuncts; ``[tok]`` when it has none or is itself a name."""
+    if tok.ent_type_ or tok.pos_ != "NOUN":
+        return [tok]
+    named = [
+        t
+        for c in tok.children
+        if c.dep_ == "appos"
+        for t in expand_conjuncts(c)
+        if t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
+    ]
+    return named or [tok]
+
+
 def agents_and_patients(verb: Token) -> tuple[list[Token], list[Token]]:
     """Heads of the logical agents and patients (relative pronouns resolved)."""
     dateline = dateline_tokens(verb.doc)
-    subj = [
+    subj = [named for t in _subjects_plain(verb, dateline) for named in _named_appositions(t)]
+    return _agents_and_patients(verb, subj)
+
+
+def _subjects_plain(verb: Token, dateline: frozenset[int]) -> list[Token]:
+    return [
         _amount_content(
             resolve_relative(t if t.i not in dateline else _subject_after_dateline(t, dateline))
         )
@@ -429,6 +509,9 @@ def agents_and_patients(verb: Token) -> tuple[list[Token], list[Token]]:
         for t in expand_conjuncts(s)
         if t.i not in dateline or _subject_after_dateline(t, dateline) is not t
     ]
+
+
+def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], list[Token]]:
     objects = [
         resolve_relative(t)
         for c in verb.children
@@ -605,6 +688,12 @@ def is_question(verb: Token) -> bool:
     return False
 
 
+def _in_contest(verb: Token) -> bool:
+    """The verb's sentence talks about an election, vote or game."""
+    start, end = sentence_bounds(verb.doc, verb.i)
+    return any(t.lower_ in CONTEST_WORDS for t in verb.doc[start:end])
+
+
 def modality(verb: Token, depth: int = 0) -> str | None:
     for c in verb.children:
         if c.dep_ == "aux" and c.tag_ == "MD":
@@ -615,6 +704,8 @@ def modality(verb: Token, depth: int = 0) -> str | None:
         return "if"  # "if Russia agrees to talks": a condition, not an act
     if depth == 0 and is_question(verb):
         return "question"
+    if depth == 0 and verb.lemma_.lower() in CONTEST_LEMMAS and _in_contest(verb):
+        return "contest"
     if depth >= MAX_CLIMB:
         return None
     head = verb.head
@@ -790,6 +881,47 @@ def _date_fields(verb: Token, published: date | None) -> dict[str, object]:
     }
 
 
+def in_background(noun: Token) -> bool:
+    """The act noun sits in a phrase of time or cause ("since Russia's invasion")."""
+    cur = noun
+    for _ in range(MAX_CLIMB):
+        if cur.head.i == cur.i or cur.head.pos_ in {"VERB", "AUX"}:
+            return False
+        cur = cur.head
+        if cur.lower_ in BACKGROUND_WORDS:
+            return True
+    return False
+
+
+def nominal_agents(noun: Token) -> list[Token]:
+    """Named agents of an act noun: possessor ("Russia's invasion"), demonym or name
+    modifier ("the Israeli assault", "US airstrikes"), or a "by" phrase; none for a
+    noun in the background (:func:`in_background`)."""
+    out: list[Token] = []
+    if in_background(noun):
+        return out
+    for c in noun.children:
+        if c.dep_ == "poss" and c.ent_type_ in NOMINAL_AGENT_LABELS:
+            out.extend(expand_conjuncts(c))
+        elif c.dep_ in {"amod", "compound", "nmod"} and c.ent_type_ in NOMINAL_AGENT_LABELS:
+            out.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "by":
+            out.extend(t for p in c.children if p.dep_ == "pobj" for t in expand_conjuncts(p))
+    return out
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The verb whose clause a noun sits in (negation, modality and date come from it)."""
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX"}:
+            return cur
+    return None
+
+
 class PersonAntecedents:
     """The person a he/she pronoun stands for: the nearest named person before it."""
 
@@ -825,31 +957,43 @@ def extract_candidates(
     antecedents = PersonAntecedents(doc, mentions)
     out: list[Candidate] = []
     for verb in doc:
-        if verb.pos_ != "VERB":
+        nominal = verb.pos_ == "NOUN" and verb.lemma_.lower() in NOMINAL_TRIGGERS
+        if verb.pos_ != "VERB" and not nominal:
             continue
-        agents, patients = agents_and_patients(verb)
-        if not agents and not patients:
-            continue
-        speaker_tok = reporter(verb)
+        if nominal:
+            agents, patients = nominal_agents(verb), []
+            if not agents:
+                continue
+            clause = governing_verb(verb)
+            lemma = NOMINAL_TRIGGERS[verb.lemma_.lower()]
+        else:
+            agents, patients = agents_and_patients(verb)
+            if not agents and not patients:
+                continue
+            clause = verb
+            lemma = verb.lemma_.lower()
+        speaker_tok = reporter(clause) if clause is not None else None
         speaker = _phrase(speaker_tok, index)
-        passive = is_passive(verb)
+        passive = not nominal and is_passive(verb)
         shared = {
             "sentence_index": sent_of[verb.i],
             "trigger_text": verb.text,
-            "trigger_lemma": verb.lemma_.lower(),
+            "trigger_lemma": lemma,
             "trigger_start_char": verb.idx,
             "trigger_end_char": verb.idx + len(verb.text),
-            "particle": next((c.lower_ for c in verb.children if c.dep_ == "prt"), None),
+            "particle": None
+            if nominal
+            else next((c.lower_ for c in verb.children if c.dep_ == "prt"), None),
             "is_passive": passive,
-            "is_negated": is_negated(verb),
-            "modality": modality(verb),
+            "is_negated": is_negated(clause) if clause is not None else False,
+            "modality": modality(clause) if clause is not None else None,
             "reported_by_text": speaker.text,
             "reported_by_mention_index": speaker.mention_index,
-            **_date_fields(verb, published),
+            **_date_fields(clause if clause is not None else verb, published),
         }
         agent_toks: list[Token | None] = [*agents] or [None]
         patient_toks: list[Token | None] = [*patients] or [None]
-        reciprocal = len(agents) > 1 and verb.lemma_.lower() in RECIPROCAL_LEMMAS and not passive
+        reciprocal = len(agents) > 1 and lemma in RECIPROCAL_LEMMAS and not passive
         for agent_tok in agent_toks:
             agent = _phrase(agent_tok, index)
             if (
