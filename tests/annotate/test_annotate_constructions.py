@@ -1,0 +1,109 @@
+"""Constructions of real news the annotator handles (issue 12), on invented sentences.
+
+Each test parses its sentences with the real spaCy model and checks the candidate rows
+dbt codes: who acts (pronouns, appositions, act nouns), and which acts are no events
+(conditions, questions, election and game results, background act nouns).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from newsevents.annotate.events import Candidate
+from newsevents.annotate.mentions import Mention
+
+Analyse = Callable[..., tuple[list[Mention], list[Candidate]]]
+
+
+def _rows(candidates: list[Candidate], lemma: str) -> list[Candidate]:
+    return [c for c in candidates if c.trigger_lemma == lemma]
+
+
+def _mention(mentions: list[Mention], index: int | None) -> str | None:
+    return None if index is None else mentions[index].text
+
+
+def test_pronoun_agent_is_the_person_named_before_it(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Senator Jane Holloway met the trade delegation on Monday. "
+        "She urged Canada to lift the tariffs."
+    )
+    (urge,) = _rows(candidates, "urge")
+    assert urge.agent_text == "She"  # the evidence keeps the pronoun ...
+    assert _mention(mentions, urge.agent_mention_index) == "Jane Holloway"  # ... the actor
+    assert _mention(mentions, urge.patient_mention_index) == "Canada"
+
+
+def test_pronoun_without_a_named_person_before_it_stays_unresolved(analyse: Analyse) -> None:
+    _, candidates = analyse("She urged Canada to lift the tariffs.")
+    (urge,) = _rows(candidates, "urge")
+    assert urge.agent_text == "She"
+    assert urge.agent_mention_index is None  # never an actor named "She"
+
+
+def test_pronoun_prefers_the_subject_of_the_nearest_sentence(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Governor Tom Reyes criticised Mayor Lisa Wong on Friday. He accused Ottawa of delays."
+    )
+    (accuse,) = _rows(candidates, "accuse")
+    assert _mention(mentions, accuse.agent_mention_index) == "Tom Reyes"
+
+
+def test_conditional_clause_is_marked(analyse: Analyse) -> None:
+    _, candidates = analyse("If Peru agrees to the plan, Chile will sign the treaty.")
+    (agree,) = _rows(candidates, "agree")
+    assert agree.modality == "if"
+    (sign,) = _rows(candidates, "sign")
+    assert sign.modality == "will"  # the main clause is an intent, coded under 03x by dbt
+
+
+def test_question_is_marked(analyse: Analyse) -> None:
+    _, candidates = analyse("Did Brazil sanction Argentina?")
+    assert candidates
+    assert {c.modality for c in candidates} == {"question"}
+    _, statements = analyse("Brazil sanctioned Argentina.")
+    (sanction,) = _rows(statements, "sanction")
+    assert sanction.modality is None
+
+
+def test_election_or_game_result_is_a_contest_not_an_attack(analyse: Analyse) -> None:
+    _, candidates = analyse("Smith beat Jones in the Senate primary on Tuesday.")
+    (beat,) = _rows(candidates, "beat")
+    assert beat.modality == "contest"
+    _, attacks = analyse("Soldiers beat the prisoners in the courtyard on Tuesday.")
+    (assault,) = _rows(attacks, "beat")
+    assert assault.modality is None
+
+
+def test_act_noun_with_a_named_agent_is_a_candidate(analyse: Analyse) -> None:
+    mentions, candidates = analyse("The Chilean assault on Arica drew criticism from Peru.")
+    (assault,) = _rows(candidates, "assault")
+    assert assault.trigger_text == "assault"
+    assert _mention(mentions, assault.agent_mention_index) == "Chilean"
+    participants = json.loads(assault.participants or "[]")
+    assert [(p["prep"], p["text"]) for p in participants] == [("on", "Arica")]
+
+
+def test_act_noun_takes_the_lemma_of_its_verb(analyse: Analyse) -> None:
+    mentions, candidates = analyse("Israeli airstrikes hit the port on Monday.")
+    (strikes,) = _rows(candidates, "bomb")
+    assert strikes.trigger_text == "airstrikes"
+    assert _mention(mentions, strikes.agent_mention_index) == "Israeli"
+
+
+def test_act_noun_in_the_background_is_no_candidate(analyse: Analyse) -> None:
+    _, candidates = analyse("Since Peru's invasion of Bolivia, trade has collapsed.")
+    assert not _rows(candidates, "invade")
+
+
+def test_named_appositions_of_a_common_noun_subject_act(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Two senators, Maria Lopez and John Kent, are supporting Ann Lee."
+    )
+    rows = _rows(candidates, "support")
+    assert sorted(_mention(mentions, c.agent_mention_index) or "" for c in rows) == [
+        "John Kent",
+        "Maria Lopez",
+    ]
+    assert {_mention(mentions, c.patient_mention_index) for c in rows} == {"Ann Lee"}
