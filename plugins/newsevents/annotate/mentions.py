@@ -72,20 +72,19 @@ DATELINE_DASHES: frozenset[str] = frozenset({"-", "—", "–", "--", "---"})
 # ("(Reuters)", "(NSW)") and anything else there is not an actor of the story.
 DATELINE_KEPT_LABELS: frozenset[str] = frozenset({"GPE", "LOC", "DATE"})
 DATELINE_CACHE_KEY = "newsevents_dateline_tokens"
-# Plural nouns naming a collective: "<demonym> <noun>" ("Georgian protesters", "Kenyan
-# police", "French lawmakers") or "<noun> in <place>" ("protesters in Caracas") is a
-# group actor of that country, its sector from the Phoenix agents dictionary (police
-# COP, troops MIL, lawmakers LEG, prosecutors JUD). Officials, authorities and the
-# government are left out: "US officials" act for their state and resolve to the country.
+# Plural nouns naming a civil or armed non-state collective: "<demonym> <noun>"
+# ("Georgian protesters") or "<noun> in <place>" ("protesters in Caracas") is a group
+# actor of that country, its sector from the Phoenix agents dictionary (protesters OPP,
+# rebels REB). Agents of a state (police, troops, lawmakers, prosecutors, officials) are
+# left out: as in CAMEO's FRAMIL, "French troops" are France acting through its military,
+# a collective role reference (role_terms) that resolves to the country with the sector.
 GROUP_NOUNS: frozenset[str] = frozenset(
     {"protesters", "protestors", "demonstrators", "activists", "students", "workers",
      "farmers", "miners", "doctors", "nurses", "teachers", "rebels", "militants",
      "insurgents", "separatists", "settlers", "refugees", "migrants", "voters",
      "residents", "villagers", "civilians", "fishermen", "truckers", "hackers",
-     "police", "policemen", "troops", "soldiers", "forces", "army", "military",
-     "lawmakers", "legislators", "parliamentarians", "senators", "prosecutors", "judges",
      "guerrillas", "fighters", "militias", "paramilitaries", "opposition", "unions",
-     "pilgrims", "journalists", "clerics"}
+     "pilgrims", "clerics"}
 )  # fmt: skip
 # "protesters in Caracas": the place after these prepositions gives the group its country.
 GROUP_PLACE_PREPOSITIONS: frozenset[str] = frozenset({"in", "from"})
