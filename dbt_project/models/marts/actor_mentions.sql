@@ -42,8 +42,7 @@ final as (
     where
         actor_id is not null
         and resolution_method != 'demonym'
-
-    {% if is_incremental() %}
+        {% if is_incremental() %}
             and annotated_at >= (
                 select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
                 from {{ this }} as this

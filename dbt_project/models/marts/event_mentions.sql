@@ -51,8 +51,7 @@ final as (
 
     where
         coded_candidates.is_coded
-
-    {% if is_incremental() %}
+        {% if is_incremental() %}
             and coded_candidates.annotated_at >= (
                 select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
                 from {{ this }} as this
