@@ -1,0 +1,57 @@
+"""``dbt source freshness`` as the nightly DAG's source_freshness task runs it.
+
+Only the raw tables are needed (freshness reads their newest load time), so the test
+makes them with the pipeline's own DDL and no dbt build. Stale tables come back as
+warning lines, which the task logs at WARNING level; fresh ones pass silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from newsevents import dbt, runs, warehouse
+
+
+@pytest.fixture
+def private_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+
+
+def _raw_tables(path: Path, days_old: int) -> None:
+    with warehouse.connect(path) as con:
+        warehouse.ensure_schema(con)
+        runs.ensure_runs_table(con)
+        con.execute(
+            "insert into raw.articles (article_id, url, canonical_url, source_name, text, "
+            "word_count, content_hash, fetched_at, loaded_at, extractor_version) values "
+            "('a1', 'https://e.org/a', 'https://e.org/a', 'wire', 'text', 1, 'h', "
+            "now()::timestamp - to_days(?), now()::timestamp - to_days(?), 'test')",
+            [days_old, days_old],
+        )
+        con.execute(
+            "insert into raw.fetch_log (source_name, url, fetched_at, status) "
+            "values ('wire', 'https://e.org/a', now()::timestamp - to_days(?), 'ok')",
+            [days_old],
+        )
+
+
+def test_stale_raw_tables_are_warnings(tmp_path: Path, private_target: None) -> None:
+    work_db = tmp_path / "warehouse.work.duckdb"
+    _raw_tables(work_db, days_old=10)
+    result = dbt.source_freshness(str(work_db))
+    assert result["checked"] >= 2
+    stale = {line.split(":")[0] for line in result["warnings"]}
+    assert {"raw.articles", "raw.fetch_log"} <= stale, result
+    assert any("warn, newest row 240" in line for line in result["warnings"]), result
+
+
+def test_fresh_raw_tables_pass(tmp_path: Path, private_target: None) -> None:
+    work_db = tmp_path / "warehouse.work.duckdb"
+    _raw_tables(work_db, days_old=0)
+    result = dbt.source_freshness(str(work_db))
+    assert result["counts"].get("pass", 0) >= 2
+    assert not any(
+        line.startswith(("raw.articles", "raw.fetch_log")) for line in result["warnings"]
+    )
