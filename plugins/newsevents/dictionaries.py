@@ -424,14 +424,14 @@ def build_countries(
     countries: dict[str, dict[str, str]] = {}
     aliases: dict[tuple[str, str], dict[str, str]] = {}
 
-    def add_alias(alias: str, code: str, kind: str) -> None:
+    def add_alias(alias: str, code: str, kind: str, curated: bool = False) -> None:
         key = normalize(alias)
-        if len(key) < MIN_ALIAS_LENGTH:
-            return
+        if not key or (len(key) < MIN_ALIAS_LENGTH and not curated):
+            return  # curated short forms ("US", "UK") are meant; imported ones are noise
         aliases.setdefault((key, code), {"alias": alias, "country_code": code, "alias_type": kind})
 
     for row in curated_aliases:  # curated first: they win
-        add_alias(row["alias"], row["country_code"], row["alias_type"])
+        add_alias(row["alias"], row["country_code"], row["alias_type"], curated=True)
     for country in pycountry.countries:
         code = country.alpha_3
         mine = curated.get(code, {})

@@ -184,6 +184,10 @@ mention_context as (
         coalesce(role_terms.is_collective, false) as is_collective_role,
         name_agents.agent_term is not null as is_generic_term,
         coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
+        (
+            coalesce(coalesce(modifier_lookup.actor_type, affiliation_lookup.actor_type) = 'country', false)
+            or modifier_places.country_code is not null
+        ) as is_context_a_country,
         coalesce(
             modifier_lookup.country_code, affiliation_lookup.country_code, modifier_places.country_code
         ) as context_country_code
@@ -407,7 +411,8 @@ article_country_votes as (
     select
         alias_matches.article_id,
         actor_countries.country_code,
-        count(distinct alias_matches.actor_id) as votes
+        count(distinct alias_matches.actor_id) as votes,
+        min(alias_matches.mention_index) as first_mention_index
 
     from alias_matches
 
@@ -421,7 +426,8 @@ article_country_votes as (
     select
         place_matches.article_id,
         place_matches.country_code,
-        count(distinct current_mentions.name_normalized) as votes
+        count(distinct current_mentions.name_normalized) as votes,
+        min(place_matches.mention_index) as first_mention_index
 
     from place_matches
 
@@ -437,7 +443,8 @@ article_country_votes as (
     select
         article_domains.article_id,
         countries.country_code,
-        2 as votes
+        2 as votes,
+        cast(null as integer) as first_mention_index
 
     from article_domains
 
@@ -459,9 +466,10 @@ article_country_counts as (
         article_id,
         country_code,
         sum(votes) as votes,
-        row_number() over (partition by article_id order by sum(votes) desc, country_code) as country_rank,
-        lead(sum(votes)) over (partition by article_id order by sum(votes) desc, country_code)
-            as runner_up_votes
+        row_number() over (
+            partition by article_id
+            order by sum(votes) desc, min(first_mention_index) asc nulls last, country_code
+        ) as country_rank
 
     from article_country_votes
 
@@ -469,7 +477,7 @@ article_country_counts as (
 
 ),
 
--- Only a clear leader counts: a tie means the story is not set in one country.
+-- A tie goes to the country named first (the headline and lede set the scene).
 article_countries as (
 
     select
@@ -478,7 +486,7 @@ article_countries as (
 
     from article_country_counts
 
-    where country_rank = 1 and votes > coalesce(runner_up_votes, 0)
+    where country_rank = 1
 
 ),
 
@@ -493,8 +501,9 @@ own_resolution as (
             when short_form_matches.actor_id is not null then short_form_matches.actor_id
             when fuzzy_matches.actor_id is not null then fuzzy_matches.actor_id
             when mention_context.is_generic_term and mention_context.label != 'GROUP' then null
-            -- A group is an actor when its country is named ("Kenyan police").
-            when mention_context.label = 'GROUP' and mention_context.context_country_code is null then null
+            -- A group is an actor when its country is named ("Georgian protesters"), not
+            -- a party or another body ("Democratic voters").
+            when mention_context.label = 'GROUP' and not mention_context.is_context_a_country then null
             when mention_context.new_actor_type is not null and mention_context.display_name is not null
                 then {{ actor_id('mention_context.new_actor_type', 'mention_context.display_name') }}
             when mention_context.label = 'ROLE_REF' then mention_context.context_actor_id
@@ -507,7 +516,7 @@ own_resolution as (
             when short_form_matches.actor_id is not null then 'short_form'
             when fuzzy_matches.actor_id is not null then 'fuzzy'
             when mention_context.is_generic_term and mention_context.label != 'GROUP' then 'generic_term'
-            when mention_context.label = 'GROUP' and mention_context.context_country_code is null
+            when mention_context.label = 'GROUP' and not mention_context.is_context_a_country
                 then 'unresolved'
             when mention_context.new_actor_type is not null and mention_context.display_name is not null
                 then 'new_actor'
@@ -548,7 +557,7 @@ with_countries as (
         coalesce(
             own_resolution.context_country_code,
             place_matches.country_code,
-            case when own_resolution.new_actor_type != 'location' then article_countries.country_code end
+            article_countries.country_code
         ) as inferred_country_code
 
     from own_resolution

@@ -86,7 +86,12 @@ GROUP_NOUNS: frozenset[str] = frozenset(
      "guerrillas", "fighters", "militias", "paramilitaries", "opposition", "unions",
      "pilgrims", "clerics"}
 )  # fmt: skip
-# "protesters in Caracas": the place after these prepositions gives the group its country.
+# "protesters in Caracas": the place after these prepositions gives the group its country;
+# only for collectives that act as one (voters or residents of a place are just people).
+GROUP_PLACE_NOUNS: frozenset[str] = frozenset(
+    {"protesters", "protestors", "demonstrators", "activists", "rebels", "militants",
+     "insurgents", "separatists", "guerrillas", "fighters", "militias", "paramilitaries"}
+)  # fmt: skip
 GROUP_PLACE_PREPOSITIONS: frozenset[str] = frozenset({"in", "from"})
 GROUP_PLACE_LABELS: frozenset[str] = frozenset({"GPE"})
 # Last words of agreements and laws the NER tags ORG ("the Minsk Agreement").
@@ -684,20 +689,18 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
         out.append(_group_mention(doc, m.start, j, m.text, sent_of))
     taken = {i for g in out for i in range(g.start, g.end)}
     for tok in doc:
-        if tok.i in taken or tok.lower_ not in GROUP_NOUNS or not tok.is_lower or tok.ent_type_:
+        if tok.i in taken or tok.lower_ not in GROUP_PLACE_NOUNS or not tok.is_lower:
             continue
         after = tok.i + 1
-        if after + 1 < len(doc) and doc[after].lower_ in GROUP_PLACE_PREPOSITIONS:
-            place = places.get(after + 1)
-            if place is not None and sent_of[place.start] == sent_of[tok.i]:
-                start = (
-                    tok.i - 1
-                    if tok.i > 0
-                    and doc[tok.i - 1].is_lower
-                    and doc[tok.i - 1].pos_ in {"ADJ", "NOUN"}
-                    else tok.i
-                )
-                out.append(_group_mention(doc, start, tok.i, place.text, sent_of))
+        if (
+            tok.ent_type_
+            or after + 1 >= len(doc)
+            or doc[after].lower_ not in GROUP_PLACE_PREPOSITIONS
+        ):
+            continue
+        place = places.get(after + 1)
+        if place is not None and sent_of[place.start] == sent_of[tok.i]:
+            out.append(_group_mention(doc, tok.i, tok.i, place.text, sent_of))
     return out
 
 
