@@ -98,6 +98,25 @@ def _release_database() -> None:
             LOGGER.debug("closing the dbt-duckdb environment failed", exc_info=True)
     DuckDBConnectionManager.close_all_connections()
     gc.collect()
+    _unlink_semaphores()
+
+
+def _unlink_semaphores() -> None:
+    """Unlink the named semaphores dbt's locks created (its spawn-context ``Lock``s).
+
+    multiprocessing unlinks them at interpreter exit. An Airflow task process ends with
+    ``os._exit``, which skips that, and the resource tracker then logged "There appear to
+    be 2 leaked semaphore objects" (an ERROR line in the task log). The names only serve
+    to share a lock with child processes, which dbt never starts; the locks keep working
+    after the unlink.
+    """
+    from multiprocessing import synchronize, util
+
+    registry = getattr(util, "_finalizer_registry", {})
+    cleanup = getattr(synchronize.SemLock, "_cleanup", None)
+    for finalizer in list(registry.values()):
+        if cleanup is not None and getattr(finalizer, "_callback", None) is cleanup:
+            finalizer()
 
 
 def _invoke(args: list[str], work_db_path: str | os.PathLike[str]) -> Any:

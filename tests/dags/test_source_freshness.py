@@ -7,6 +7,10 @@ warning lines, which the task logs at WARNING level; fresh ones pass silently.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +59,34 @@ def test_fresh_raw_tables_pass(tmp_path: Path, private_target: None) -> None:
     assert not any(
         line.startswith(("raw.articles", "raw.fetch_log")) for line in result["warnings"]
     )
+
+
+def test_a_task_process_that_ran_dbt_leaks_no_semaphore(tmp_path: Path) -> None:
+    """Airflow ends a task process with os._exit: dbt's named semaphores must be gone by
+    then, or the resource tracker logs "leaked semaphore objects" (an ERROR line)."""
+    work_db = tmp_path / "warehouse.work.duckdb"
+    _raw_tables(work_db, days_old=0)
+    code = (
+        "import os, sys\n"
+        "from newsevents import dbt\n"
+        "dbt.source_freshness(sys.argv[1])\n"
+        "sys.stdout.flush()\n"
+        "os._exit(0)\n"
+    )
+    env = dict(
+        os.environ,
+        DBT_TARGET_PATH=str(tmp_path / "target"),
+        DBT_LOG_PATH=str(tmp_path / "logs"),
+        PYTHONPATH=str(Path(dbt.__file__).resolve().parents[1]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(work_db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    time.sleep(1)  # the resource tracker reports after its parent is gone
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "leaked semaphore" not in done.stderr
