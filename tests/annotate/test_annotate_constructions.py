@@ -107,3 +107,21 @@ def test_named_appositions_of_a_common_noun_subject_act(analyse: Analyse) -> Non
         "Maria Lopez",
     ]
     assert {_mention(mentions, c.patient_mention_index) for c in rows} == {"Ann Lee"}
+
+
+def test_person_told_in_reported_speech_is_the_interviewer(analyse: Analyse) -> None:
+    mentions, candidates = analyse('Senator Anna Berg told Michael Lane, "We will not wait."')
+    (tell,) = _rows(candidates, "tell")
+    assert _mention(mentions, tell.agent_mention_index) == "Anna Berg"
+    assert tell.patient_text == "Michael Lane"
+    assert tell.patient_mention_index is None  # never the target of the statement
+    _, plain = analyse("Senator Anna Berg told Michael Lane about the budget.")
+    (told,) = _rows(plain, "tell")
+    assert told.patient_mention_index is not None
+
+
+def test_signing_is_reciprocal_only_for_agreements(analyse: Analyse) -> None:
+    _, pact = analyse("Peru and Chile signed a trade agreement on Monday.")
+    assert any(c.participants and '"prep": "with"' in c.participants for c in _rows(pact, "sign"))
+    _, forms = analyse("Peru and Chile signed false customs forms on Monday.")
+    assert all(not c.participants for c in _rows(forms, "sign"))

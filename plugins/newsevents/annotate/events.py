@@ -23,7 +23,8 @@ or a patient. What dbt gets, and how it is derived:
   content ("$1 billion in aid to Ukraine"), coordinated prepositions ("on Monday and
   with Y"), a gerund's object ("talks on joining the EU"), a named place inside an
   aimed phrase ("at cities across Ukraine"), and the beneficiary of a purpose clause
-  ("... to help Ukraine", prep "to"). With a reciprocal verb ("X and Y signed a pact")
+  ("... to help Ukraine", prep "to"). With a reciprocal verb ("X and Y signed a pact";
+  sign, conclude, reach and exchange only with an agreement-like object)
   each subject gets the others as "with" participants; several named objects of one
   preposition ("met with X and Y") give one candidate each.
 * datelines ("LONDON, June 21 (Reuters) -") are never part of an agent; a dateline
@@ -41,6 +42,9 @@ or a patient. What dbt gets, and how it is derived:
 * reported speech: a clause under a reporting verb ("Putin says he and Xi will
   discuss ...") gets ``reported_by_*`` from that verb's subject; "according to X"
   counts too. A bare he/she agent inside it is linked to the speaker's mention.
+* the person object of "tell"/"say" in a clause that reports speech ("Smith told
+  Jones, '...'", "she told Lee she believes ...") is the interviewer: the patient keeps
+  its text but no mention, so it is never the target (the press is no counterpart).
 * any other he/she agent ("He urged ...") is linked to the nearest person named
   before it: in its own sentence, else in up to :data:`PRONOUN_SENTENCES_BACK`
   earlier sentences; in the nearest sentence with a person, a person who is a
@@ -265,6 +269,19 @@ RECIPROCAL_LEMMAS = frozenset(
      "exchange", "reach", "cooperate", "clash"}
 )  # fmt: skip
 RECIPROCAL_PREP = "with"
+# Reciprocal verbs that are reciprocal only with an agreement as object: "X and Y signed
+# a pact" is an act between them, "X and Y signed false certifications" is not.
+AGREEMENT_OBJECT_LEMMAS = frozenset({"sign", "ink", "conclude", "reach", "exchange"})
+AGREEMENT_NOUNS = frozenset(
+    {"agreement", "deal", "pact", "treaty", "accord", "memorandum", "declaration", "contract",
+     "partnership", "ceasefire", "truce", "communique", "charter", "protocol", "convention",
+     "plan", "framework", "roadmap", "alliance", "understanding", "settlement", "compromise",
+     "prisoner", "prisoners", "view", "views", "letter", "letters", "greeting", "gift"}
+)  # fmt: skip
+# Reporting verbs whose person object, when the clause quotes what was said, is the
+# interviewer ("Smith told Jones, '...'", "she told King she believes ..."): the press,
+# never the target of the statement.
+INTERVIEW_LEMMAS = frozenset({"tell", "say"})
 # At most this many participants of one preposition are split into separate
 # candidates ("met with X, Y and Z" → three rows); more is a list of places or names.
 MAX_SPLIT_PARTICIPANTS = 6
@@ -678,6 +695,14 @@ def is_negated(verb: Token, depth: int = 0) -> bool:
     return False
 
 
+def _quotes_speech(verb: Token) -> bool:
+    """The verb reports speech: it has a clausal complement or its sentence quotes."""
+    if any(c.dep_ in {"ccomp", "parataxis"} for c in verb.children):
+        return True
+    start, end = sentence_bounds(verb.doc, verb.i)
+    return any(t.is_quote for t in verb.doc[start:end])
+
+
 def is_question(verb: Token) -> bool:
     """The verb's sentence is a question (its last non-quote token is "?")."""
     start, end = sentence_bounds(verb.doc, verb.i)
@@ -993,7 +1018,16 @@ def extract_candidates(
         }
         agent_toks: list[Token | None] = [*agents] or [None]
         patient_toks: list[Token | None] = [*patients] or [None]
-        reciprocal = len(agents) > 1 and lemma in RECIPROCAL_LEMMAS and not passive
+        reciprocal = (
+            len(agents) > 1
+            and lemma in RECIPROCAL_LEMMAS
+            and not passive
+            and (
+                lemma not in AGREEMENT_OBJECT_LEMMAS
+                or any(object_lemma(p) in AGREEMENT_NOUNS for p in patients)
+            )
+        )
+        interview = not nominal and lemma in INTERVIEW_LEMMAS and _quotes_speech(verb)
         for agent_tok in agent_toks:
             agent = _phrase(agent_tok, index)
             if (
@@ -1015,6 +1049,13 @@ def extract_candidates(
             partners = [t for t in agents if t is not agent_tok] if reciprocal else []
             for patient_tok in patient_toks:
                 patient = _phrase(patient_tok, index)
+                if (
+                    interview
+                    and patient.mention_index is not None
+                    and mention_by_index[patient.mention_index].label == "PERSON"
+                ):
+                    # "Scott told King, '...'": the person told is the interviewer.
+                    patient = _Phrase(patient.text, patient.start_char, patient.end_char, None)
                 pairs = _participant_pairs(verb, patient_tok if not passive else None)
                 preps = " ".join(dict.fromkeys(p.lower_ for p, _ in pairs)) or None
                 for split in _split_participants(pairs, index):
