@@ -1,0 +1,66 @@
+"""Mentions that are not actors, and unnamed collectives that are (invented sentences).
+
+Issue 11: junk the NER returns on real pages (glued words, hashtags, handles, numbers
+glued to names, headline gerunds, doubled words) is no mention; a non-state collective
+of a named country or place is a GROUP; agents of a state stay role references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newsevents.annotate.events import Candidate
+from newsevents.annotate.mentions import Mention, clean_span
+from spacy.tokens import Doc
+
+Analyse = Callable[..., tuple[list[Mention], list[Candidate]]]
+
+
+def _texts(mentions: list[Mention]) -> set[str]:
+    return {m.text for m in mentions}
+
+
+def test_glued_words_hashtags_and_handles_are_no_mentions(analyse: Analyse) -> None:
+    mentions, _ = analyse(
+        "Supporters of Lena MarkovaLena Markova rallied on Tuesday under #FreeTheValley, "
+        "and @Markova thanked them. Lena Markova met the mayor of Ostrava."
+    )
+    texts = _texts(mentions)
+    assert not any("MarkovaLena" in t for t in texts)
+    assert not any("FreeTheValley" in t for t in texts)
+    assert "@Markova" not in texts
+    assert "Lena Markova" in texts  # the clean mention of the same person stays
+
+
+def test_clean_span_trims_numbers_gerunds_possessives_and_doubled_words(
+    parse: Callable[[str], Doc],
+) -> None:
+    def cleaned(text: str, tokens: int | None = None) -> str | None:
+        doc = parse(text)
+        span = clean_span(doc, 0, tokens or len(doc))
+        return None if span is None else doc[span[0] : span[1]].text
+
+    assert cleaned("Pavel Horak2") == "Pavel"  # a footnote number glued to the last word
+    assert cleaned("Brno Police Department K-9") == "Brno Police Department"
+    # A headline gerund the tagger reads as a verb before a name.
+    assert cleaned("Recognizing Namibia is overdue.", tokens=2) == "Namibia"
+    assert cleaned("Horak's 2016") == "Horak"
+    assert cleaned("Northgate Northgate") == "Northgate"
+    assert cleaned("Pavel Horak") == "Pavel Horak"
+    assert cleaned("Ronald MacDonald") == "Ronald MacDonald"  # a name prefix is no glue
+
+
+def test_demonym_and_place_make_groups_state_agents_stay_with_their_state(
+    analyse: Analyse,
+) -> None:
+    mentions, _ = analyse(
+        "Chilean protesters marched in Santiago on Monday. Later, demonstrators in Lima "
+        "blocked a bridge. French troops left the base, and many voters stayed home."
+    )
+    groups = {m.text: m for m in mentions if m.label == "GROUP"}
+    assert groups["Chilean protesters"].role_modifier == "Chilean"
+    assert groups["Chilean protesters"].role == "protesters"
+    assert groups["demonstrators"].role_modifier == "Lima"
+    # Troops act for their state (the demonym resolves to France); voters are no group.
+    assert not any("troops" in t for t in groups)
+    assert not any("voters" in t for t in groups)
