@@ -125,3 +125,17 @@ def test_signing_is_reciprocal_only_for_agreements(analyse: Analyse) -> None:
     assert any(c.participants and '"prep": "with"' in c.participants for c in _rows(pact, "sign"))
     _, forms = analyse("Peru and Chile signed false customs forms on Monday.")
     assert all(not c.participants for c in _rows(forms, "sign"))
+
+
+def test_passive_list_change_takes_the_list_keeper_as_agent(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "The islands of Aruba and Curacao have been removed from Germany's list of safe places."
+    )
+    rows = _rows(candidates, "remove")
+    assert {_mention(mentions, c.agent_mention_index) for c in rows} == {"Germany"}
+    assert sorted(_mention(mentions, c.patient_mention_index) or "" for c in rows) == [
+        "Aruba",
+        "Curacao",
+    ]
+    _, plain = analyse("The statue was removed from the square on Monday.")
+    assert all(c.agent_mention_index is None for c in _rows(plain, "remove"))

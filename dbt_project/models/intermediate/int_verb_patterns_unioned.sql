@@ -35,7 +35,7 @@ curated_patterns as (
         particle,
         preposition,
         object_lemmas,
-        cast(null as varchar) as prep_object_lemmas,
+        prep_object_lemmas,
         event_code,
         target_prepositions,
         'curated' as pattern_source,
@@ -118,6 +118,7 @@ imported_kept as (
             and imported.particle is not distinct from curated_patterns.particle
             and imported.preposition is not distinct from curated_patterns.preposition
             and imported.object_lemmas is not distinct from curated_patterns.object_lemmas
+            and imported.prep_object_lemmas is not distinct from curated_patterns.prep_object_lemmas
 
     where curated_patterns.pattern_id is null
 

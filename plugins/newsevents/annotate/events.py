@@ -54,6 +54,10 @@ or a patient. What dbt gets, and how it is derived:
   verb in a sentence that ends with a question mark ('question'), and a result of an
   election, match or game ("beat X in the primary", "defeated Y 3-1": 'contest'):
   none of them is an event.
+* a passive without a ``by`` phrase that adds to or removes from a list takes the
+  list's named keeper as agent ("X was removed from the Government's list", "X added
+  to UK quarantine list"); a common-noun patient with named members ("the islands of
+  X, Y and Z") gives one patient each.
 * a common-noun subject with named appositions ("seven progressives, Pramila Jayapal
   and Mark Pocan, are supporting ...") acts through the people it names: one agent each.
 * nominal events: a noun of :data:`NOMINAL_TRIGGERS` ("the Israeli assault on Gaza",
@@ -142,6 +146,8 @@ NOMINAL_TRIGGERS = {
     "deportation": "deport",
     "expulsion": "expel",
 }
+# Lists a government keeps: who adds to or removes from one acts on what is listed.
+LIST_NOUNS = frozenset({"list", "blacklist", "watchlist", "register", "registry", "roster"})
 NOMINAL_AGENT_LABELS = frozenset({"NORP", "GPE", "ORG", "PERSON"})
 # Words that put an act noun in the background ("since Russia's invasion", "on the
 # anniversary of the attack", "after the US airstrikes"): it dates the story, it is
@@ -556,8 +562,46 @@ def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], l
     ]
     patients = subj
     if verb.dep_ == "acl" and not patients and verb.head.pos_ in {"NOUN", "PROPN"}:
-        patients = [verb.head]
-    return by_agents, patients + objects
+        patients = expand_conjuncts(verb.head)
+    patients = [named for t in patients for named in _named_members(t)]
+    return by_agents or _list_owner(verb), patients + objects
+
+
+def _named_members(tok: Token) -> list[Token]:
+    """The named places or bodies of a common noun's "of" phrase ("the islands of X, Y and
+    Z" -> X, Y, Z); ``[tok]`` when there are none."""
+    if tok.ent_type_ or tok.pos_ != "NOUN":
+        return [tok]
+    named = [
+        t
+        for prep in tok.children
+        if prep.dep_ == "prep" and prep.lower_ == "of"
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+        for t in expand_conjuncts(pobj)
+        if t.ent_type_ in {"GPE", "LOC", "ORG", "NORP"}
+    ]
+    return named or [tok]
+
+
+def _list_owner(verb: Token) -> list[Token]:
+    """Who keeps the list a passive adds to or removes from ("removed from the
+    Government's list", "added to UK quarantine list"): the list's named possessor or
+    modifier is the agent."""
+    out: list[Token] = []
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"to", "from", "onto", "off"}:
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj" or pobj.lemma_.lower() not in LIST_NOUNS:
+                continue
+            out.extend(
+                c
+                for c in pobj.children
+                if c.dep_ in {"poss", "compound", "nmod", "amod"}
+                and c.ent_type_ in {"GPE", "ORG", "NORP"}
+            )
+    return out
 
 
 def is_amount(tok: Token) -> bool:
