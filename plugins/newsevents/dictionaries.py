@@ -410,6 +410,16 @@ def _is_demonym(alias: str, names: list[str]) -> bool:
     return any(low[:4] == n.lower()[:4] and low != n.lower() for n in names)
 
 
+def _reordered(name: str) -> str:
+    """ISO's inverted names read as news writes them: "Virgin Islands, U.S." -> "U.S. Virgin
+    Islands", "Congo, The Democratic Republic of the" -> "Democratic Republic of the Congo"."""
+    head, comma, tail = name.partition(",")
+    if not comma or " and " in tail:
+        return name
+    tail = re.sub(r"^the\s+", "", tail.strip(), flags=re.IGNORECASE)
+    return f"{tail} {head.strip()}"
+
+
 def build_countries(
     country_entries: list[Entry], curated_countries: list[dict[str, str]],
     curated_aliases: list[dict[str, str]],
@@ -437,7 +447,7 @@ def build_countries(
         mine = curated.get(code, {})
         common = getattr(country, "common_name", None)
         official = getattr(country, "official_name", None)
-        name = mine.get("name") or NEWS_NAMES.get(code) or common or country.name
+        name = mine.get("name") or NEWS_NAMES.get(code) or common or _reordered(country.name)
         countries[code] = {
             "country_code": code,
             "iso2": country.alpha_2,
@@ -449,9 +459,13 @@ def build_countries(
         for variant in (country.name, common, official):
             if variant and normalize(variant) != normalize(name):
                 add_alias(variant, code, "name_variant")
-        if "," in country.name:  # "Korea, Republic of" -> "Republic of Korea"
+        if "," in country.name:
             head, _, tail = country.name.partition(",")
-            add_alias(f"{tail.strip()} {head.strip()}", code, "name_variant")
+            if " and " in tail:  # "Bonaire, Sint Eustatius and Saba": each part
+                for part in [head, *re.split(r",| and ", tail)]:
+                    add_alias(part.strip(), code, "name_variant")
+            else:
+                add_alias(_reordered(country.name), code, "name_variant")
     for code, mine in curated.items():  # user-assigned codes ISO leaves out (XKX, Kosovo)
         if code not in countries:
             countries[code] = {k: mine.get(k) or "" for k in COUNTRY_COLUMNS}

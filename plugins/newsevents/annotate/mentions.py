@@ -334,6 +334,8 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """
     if start > 0 and doc[start - 1].text in HANDLE_MARKS:
         return None
+    if not any(c.isupper() for t in doc[start:end] for c in t.text):
+        return None  # a name has a capital: "icebox", "n't" are tagging slips
     if doc[start].text[:1] in HANDLE_MARKS:
         return None
     for i in range(start, end):
@@ -395,6 +397,11 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
         start, end = cleaned
         role: RolePhrase | None = None
         if label == "PERSON":
+            # A title phrase glued before an honorific ("Leader of Government Business Dr
+            # Amery Browne"): the name starts at the honorific.
+            honorifics = [i for i in range(start + 1, end - 1) if doc[i].lower_ in HONORIFICS]
+            if honorifics:
+                start = honorifics[-1]
             start, inner = strip_leading_titles(doc, start, end)
             role = title_before(doc, start, sent_start)
             if role is None and inner is not None:
@@ -506,6 +513,18 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
                 for key in middle:
                     middle_keys.setdefault(key, {}).setdefault(m.text, m.mention_index)
         out.append(m)
+    # A short form before the full name (a headline's "Markova" before the body's "Lena
+    # Markova") links forward to the one full name it fits.
+    for m in out:
+        if m.label == "PERSON" and m.end - m.start == 1 and m.antecedent_mention_index is None:
+            candidates = (
+                last_keys.get(m.text) or first_keys.get(m.text) or middle_keys.get(m.text) or {}
+            )
+            if len(candidates) == 1:
+                (target,) = candidates.values()
+                if target != m.mention_index:
+                    m.antecedent_mention_index = target
+                    m.antecedent_link = "surname"
     return out
 
 

@@ -113,6 +113,8 @@ ROLE_TERMS: frozenset[str] = frozenset(
         "attorney general",
         "prosecutor",
         "commissioner",
+        "superintendent",
+        "sheriff",
         "governor-general",
         "counterpart",
     }
