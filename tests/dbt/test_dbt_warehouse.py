@@ -295,12 +295,19 @@ def test_uncoded_candidates_kept_with_reason(con: duckdb.DuckDBPyConnection) -> 
     )
     assert rows == {
         "condemn": "negated",
-        "meet": "planned",
         "frobnicate": "no_pattern",
         "criticize": "no_source_actor",
         "welcome": "untargeted_statement",
         "back": "untargeted_statement",
     }
+    # "will meet": an intended act, coded under the intent code of its root (04 -> 036).
+    assert con.execute(
+        """
+        select coding_status, act_event_code, event_code, is_intent
+        from intermediate.int_event_candidates_coded
+        where article_id = 'aaaaaaaa' and trigger_lemma = 'meet'
+        """
+    ).fetchone() == ("coded", "040", "036", True)
 
 
 def test_event_mentions_keep_sentences(con: duckdb.DuckDBPyConnection) -> None:

@@ -611,13 +611,21 @@ final as (
         -- even when it is a dictionary alias of someone else ("Morrison" after "Tim
         -- Morrison" is not Scott Morrison).
         case
-            when antecedent_link = 'surname' and antecedent_actor_id is not null then antecedent_actor_id
+            when
+                antecedent_link = 'surname'
+                and antecedent_actor_id is not null
+                and coalesce(antecedent_actor_id != own_actor_id, true)
+                then antecedent_actor_id
             when own_method in ('exact_alias', 'metonym', 'demonym') then own_actor_id
             when antecedent_actor_id is not null then antecedent_actor_id
             else own_actor_id
         end as actor_id,
         case
-            when antecedent_link = 'surname' and antecedent_actor_id is not null then 'antecedent'
+            when
+                antecedent_link = 'surname'
+                and antecedent_actor_id is not null
+                and coalesce(antecedent_actor_id != own_actor_id, true)
+                then 'antecedent'
             when own_method in ('exact_alias', 'metonym', 'demonym') then own_method
             when antecedent_actor_id is not null then 'antecedent'
             else own_method
