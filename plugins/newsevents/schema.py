@@ -94,10 +94,12 @@ ANNOTATE_DDL: tuple[str, ...] = (
     create table if not exists raw.sentences (
         article_id varchar not null,
         annotator_version varchar not null,
-        sentence_index integer not null,
-        start_char integer not null,        -- offsets into raw.articles.text
+        sentence_index integer not null,    -- order in the article, the headline first
+        start_char integer not null,        -- offsets into the text of text_part
         end_char integer not null,
         text varchar not null,
+        -- 'title': offsets into raw.articles.title; 'body': into raw.articles.text
+        text_part varchar not null default 'body',
         primary key (article_id, annotator_version, sentence_index)
     )
     """,
@@ -118,6 +120,7 @@ ANNOTATE_DDL: tuple[str, ...] = (
         role_source varchar,                -- title | apposition | role_reference
         antecedent_mention_index integer,  -- earlier full mention this one refers to (same article)
         antecedent_link varchar,            -- surname | role_reference | null
+        text_part varchar not null default 'body',  -- as raw.sentences.text_part
         primary key (article_id, annotator_version, mention_index)
     )
     """,
@@ -155,9 +158,19 @@ ANNOTATE_DDL: tuple[str, ...] = (
         event_date_start date,              -- ranges ('last week'); equal to event_date when exact
         event_date_end date,
         date_resolution varchar not null,   -- exact | range | article_date | unresolved
+        text_part varchar not null default 'body',  -- as raw.sentences.text_part
         primary key (article_id, annotator_version, candidate_index)
     )
     """,
+)
+
+# Columns added after a table was first created: warehouses built before get them
+# (every earlier row keeps the default). DuckDB adds no constraint with ALTER, so
+# the not-null holds for new warehouses only; the default fills every row anyway.
+# text_part (issue 12): headlines are annotated too; rows before that are the body's.
+ANNOTATE_DDL += tuple(
+    f"alter table raw.{table} add column if not exists text_part varchar default 'body'"
+    for table in ("sentences", "entity_mentions", "event_candidates")
 )
 
 ALL_DDL: tuple[str, ...] = INGEST_DDL + ANNOTATE_DDL

@@ -409,6 +409,28 @@ coded as (
 
 ),
 
+-- A headline states an act without a date of its own ("Senate defeats motion"): it
+-- takes the date of the same act (source, target, root) coded in the article's body,
+-- the earliest if several, so headline and body are mentions of one event.
+dated as (
+
+    select
+        *,
+        case
+            when text_part = 'title' and date_resolution not in ('exact', 'range')
+                then coalesce(
+                    min(case when text_part = 'body' and coding_status = 'coded' then coded_event_date end) over (
+                        partition by article_id, source_actor_id, target_actor_id, event_root_code
+                    ),
+                    coded_event_date
+                )
+            else coded_event_date
+        end as mention_event_date
+
+    from coded
+
+),
+
 final as (
 
     select
@@ -419,7 +441,7 @@ final as (
                     source_actor_id
                     || '|' || coalesce(target_actor_id, '')
                     || '|' || event_root_code
-                    || '|' || cast(coded_event_date as varchar)
+                    || '|' || cast(mention_event_date as varchar)
                 )
         end as event_id,
         article_id,
@@ -429,6 +451,7 @@ final as (
         article_date,
         candidate_index,
         sentence_index,
+        text_part,
         trigger_text,
         trigger_lemma,
         particle,
@@ -451,7 +474,7 @@ final as (
         source_actor_id,
         target_actor_id,
         is_target_inherited,
-        coded_event_date as event_date,
+        mention_event_date as event_date,
         date_resolution,
         -- Confidence: a lemma-only pattern on a clause with a source is 0.6; each extra
         -- pattern constraint that matched, a resolved target and an exact date add 0.1.
@@ -463,7 +486,7 @@ final as (
             + case when date_resolution = 'exact' then 0.1 else 0.0 end
         ) as double) as confidence
 
-    from coded
+    from dated
 
 )
 

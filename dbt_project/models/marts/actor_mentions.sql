@@ -27,6 +27,7 @@ final as (
         actor_id,
         article_id,
         sentence_index,
+        text_part,
         start_char,
         end_char,
         mention_text,

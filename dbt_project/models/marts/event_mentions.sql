@@ -30,6 +30,7 @@ final as (
         coded_candidates.source_name,
         coded_candidates.candidate_index,
         coded_candidates.sentence_index,
+        coded_candidates.text_part,
         sentences.sentence_text,
         coded_candidates.trigger_text as trigger,
         coded_candidates.trigger_lemma,

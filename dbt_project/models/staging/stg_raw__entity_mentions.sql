@@ -22,7 +22,8 @@ renamed as (
         affiliation,
         role_source,
         antecedent_mention_index,
-        antecedent_link
+        antecedent_link,
+        text_part
 
     from source
 

