@@ -94,7 +94,7 @@ ANNOTATE_DDL: tuple[str, ...] = (
     create table if not exists raw.sentences (
         article_id varchar not null,
         annotator_version varchar not null,
-        sentence_index integer not null,    -- order in the article, the headline first
+        sentence_index integer not null,    -- order in the article: body, then headline
         start_char integer not null,        -- offsets into the text of text_part
         end_char integer not null,
         text varchar not null,
