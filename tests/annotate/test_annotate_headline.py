@@ -5,7 +5,9 @@ Every headline and body here is invented.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from newsevents.annotate import annotate_warehouse
 from newsevents.annotate.headline import (
     BODY_PART,
     TITLE_PART,
+    append_headline,
     headline_text,
     is_title_case,
     strip_outlet,
@@ -286,3 +289,38 @@ def test_stage_writes_headline_rows_and_body_offsets_slice_the_article_text(
             "group by all order by 1"
         ).fetchall()
         assert parts == [("h-1", ["body", "body", "title"]), ("h-2", ["body"])]
+
+
+@dataclass(frozen=True)
+class _Row:
+    sentence_index: int
+    mention_index: int | None = None
+    agent_mention_index: int | None = None
+    candidate_index: int | None = None
+    participants: str | None = None
+
+
+def test_headline_indexes_and_references_continue_the_body() -> None:
+    body = ([_Row(0), _Row(1)], [_Row(0, 0), _Row(1, 1), _Row(1, 2)], [_Row(1, None, 2, 0)])
+    participants = json.dumps(
+        [{"prep": "with", "text": "X", "mention_index": 1, "inherited_from_sentence": 0,
+          "inherited_from_candidate": 0}, {"prep": "in", "text": "Y", "mention_index": None}]
+    )  # fmt: skip
+    headline = ([_Row(0)], [_Row(0, 0), _Row(0, 1)], [_Row(0, None, 0, 0, participants)])
+    (sentences, s_parts), (mentions, m_parts), (candidates, c_parts) = append_headline(
+        body, headline
+    )
+    assert sentences[:2] == body[0] and mentions[:3] == body[1] and candidates[:1] == body[2]
+    assert (s_parts, m_parts, c_parts) == (
+        ["body", "body", "title"],
+        ["body", "body", "body", "title", "title"],
+        ["body", "title"],
+    )
+    assert sentences[2] == _Row(2)
+    assert mentions[3:] == [_Row(2, 3), _Row(2, 4)]
+    moved = candidates[1]
+    assert (moved.sentence_index, moved.agent_mention_index, moved.candidate_index) == (2, 3, 1)
+    assert json.loads(moved.participants or "") == [
+        {"prep": "with", "text": "X", "mention_index": 4, "inherited_from_sentence": 2,
+         "inherited_from_candidate": 1}, {"prep": "in", "text": "Y", "mention_index": None},
+    ]  # fmt: skip

@@ -209,10 +209,11 @@ def append_headline(
     indexes, and every reference to them), so the body's rows are exactly those of
     the body parsed without a headline.
     """
+    # one past the body's highest index (rows are numbered from 0, but never rely on
+    # their being gapless)
     by = {
-        "sentence_index": len(body[0]),
-        "mention_index": len(body[1]),
-        "candidate_index": len(body[2]),
+        name: 1 + max((getattr(row, name) for row in rows), default=-1)
+        for name, rows in zip(INDEX_SUFFIXES, body, strict=True)
     }
     out = []
     for body_rows, head_rows in zip(body, headline, strict=True):
