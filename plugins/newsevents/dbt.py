@@ -29,6 +29,8 @@ from typing import Any
 LOGGER = logging.getLogger(__name__)
 
 ENV_WORK_DB = "NEWSEVENTS_WORK_DB"
+# The manifest news_nightly renders its dbt tasks from (see dags/news_nightly.py).
+ENV_DBT_MANIFEST = "NEWSEVENTS_DBT_MANIFEST"
 # Set to any value to see dbt's own progress lines on the console.
 ENV_VERBOSE = "NEWSEVENTS_DBT_VERBOSE"
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -45,6 +47,10 @@ STATE_DDL = (
     "create schema if not exists raw; "
     "create table if not exists raw.transform_state (key varchar primary key, value varchar)"
 )
+
+# dbt reports an empty source's freshness as the age of the epoch: older than this
+# (about 30 years) means the table has no rows yet.
+NO_ROWS_AGE_S = 30 * 365 * 86400
 
 # dbt's in-process runner is not re-entrant and the environment variable is process-wide.
 _LOCK = threading.Lock()
@@ -284,13 +290,19 @@ def prepare_rules(work_db_path: str) -> dict[str, Any]:
 
 def mark_rules_applied(work_db_path: str, raw_state: dict[str, Any] | None = None) -> str:
     """Record that every model was built with the current rules (after a model-by-model
-    build). ``raw_state`` (from :func:`build_decision`, read before the build) is stored
-    too, so the next :func:`build_decision` skips when no raw table changed since;
-    without it the stored raw state is left as it is (at worst the next build does more).
+    build). ``raw_state`` (from :func:`build_decision`, read before the build; read now
+    when it is None and a manifest is readable) is stored too, so the next
+    :func:`build_decision` skips when no raw table changed since.
     """
     import duckdb
 
     fingerprint = rules_fingerprint()
+    if raw_state is None:
+        # No manifest before the group (a first night): the raw tables are as they were
+        # when it started (dbt writes none of them), so read their state now.
+        watched = watched_sources()
+        if watched is not None and Path(work_db_path).exists():
+            raw_state = _raw_state(work_db_path, watched)
     if raw_state is not None:
         _store_state(work_db_path, fingerprint, raw_state)
         return fingerprint
@@ -348,11 +360,21 @@ def watched_sources() -> dict[str, str] | None:
 
 
 def _read_manifest() -> Any:
-    """The parsed last ``manifest.json``, or None when there is none readable."""
-    try:
-        return json.loads((target_dir() / "manifest.json").read_bytes())
-    except (OSError, ValueError):
-        return None
+    """The parsed last ``manifest.json``, or None when there is none readable.
+
+    The target folder's, else ``$NEWSEVENTS_DBT_MANIFEST`` (the manifest the nightly DAG
+    renders its dbt tasks from: cosmos builds in a copy of the project, so on a first
+    night the target folder may hold none yet).
+    """
+    candidates = [target_dir() / "manifest.json"]
+    if os.environ.get(ENV_DBT_MANIFEST):
+        candidates.append(Path(os.environ[ENV_DBT_MANIFEST]))
+    for path in candidates:
+        try:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def view_only_selectors(watched: dict[str, str] | None = None) -> list[str]:
@@ -659,7 +681,9 @@ def source_freshness(work_db_path: str) -> dict[str, Any]:
         node = node_result.node
         name = f"{getattr(node, 'source_name', '?')}.{getattr(node, 'name', '?')}"
         age = getattr(node_result, "age", None)
-        if age is not None:
+        if age is not None and age > NO_ROWS_AGE_S:  # dbt's age of an empty table
+            warnings.append(f"{name}: {status}, no rows yet")
+        elif age is not None:
             warnings.append(f"{name}: {status}, newest row {age / 3600:.1f} h old")
         else:
             message = (getattr(node_result, "message", None) or "").strip().splitlines()

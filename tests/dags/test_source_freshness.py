@@ -49,6 +49,11 @@ def test_stale_raw_tables_are_warnings(tmp_path: Path, private_target: None) -> 
     stale = {line.split(":")[0] for line in result["warnings"]}
     assert {"raw.articles", "raw.fetch_log"} <= stale, result
     assert any("warn, newest row 240" in line for line in result["warnings"]), result
+    # the run log's table has no row yet (a first night): said plainly
+    assert any(
+        line.startswith("raw_runs.pipeline_runs:") and line.endswith("no rows yet")
+        for line in result["warnings"]
+    ), result
 
 
 def test_fresh_raw_tables_pass(tmp_path: Path, private_target: None) -> None:
