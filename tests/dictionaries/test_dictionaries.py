@@ -151,7 +151,13 @@ def test_imported_actors_have_countries_and_never_shadow_curated(converted: Path
     curated = {r["name"] for r in _rows(REPO / "seeds" / "actor_dictionary.csv")}
     assert not curated & set(actors)
     aliases = _rows(converted / "imported" / "phoenix_actor_aliases.csv")
+    # "Obama", "President Obama" and "Barack Obama" are one actor.
     assert {"alias": "President Obama", "name": "Barack Obama"} in aliases
+    assert {"alias": "Obama", "name": "Barack Obama"} in aliases
+    # National bodies carry their state: the FBI (USA), the Bundestag (Germany).
+    assert actors["Federal Bureau of Investigation"]["country_code"] == "USA"
+    bundestag = next(a["name"] for a in aliases if a["alias"] == "Bundestag")
+    assert actors[bundestag]["country_code"] == "DEU"
     roles = [
         r
         for r in _rows(converted / "imported" / "phoenix_actor_roles.csv")
