@@ -20,6 +20,7 @@ from newsevents.annotate.headline import (
     append_headline,
     headline_text,
     is_title_case,
+    split_glued_entities,
     strip_outlet,
 )
 from newsevents.annotate.stage import DocAnnotation, annotate_article, annotate_doc
@@ -324,3 +325,23 @@ def test_headline_indexes_and_references_continue_the_body() -> None:
         {"prep": "with", "text": "X", "mention_index": 4, "inherited_from_sentence": 2,
          "inherited_from_candidate": 1}, {"prep": "in", "text": "Y", "mention_index": None},
     ]  # fmt: skip
+
+
+def test_names_glued_across_a_headline_verb_are_split(parse: Callable[[str], Doc]) -> None:
+    headline = parse("Biden welcomes Modi to the White House for talks")
+    split_glued_entities(headline)
+    assert all(t.tag_ not in {"VBZ", "VBP", "VBD"} for e in headline.ents for t in e)
+    assert {"Biden", "Modi"} <= {e.text for e in headline.ents}
+    body = "President Joe Biden welcomed Prime Minister Narendra Modi to Washington on Thursday."
+    result = _annotate(parse, "Biden welcomes Modi to the White House for talks", body)
+    by_index = {m.mention_index: m for m in result.mentions}
+    (welcome,) = [
+        c for c, p in zip(result.candidates, result.candidate_parts, strict=True) if p == TITLE_PART
+    ]
+    assert welcome.agent_mention_index is not None and welcome.patient_mention_index is not None
+    agent, patient = by_index[welcome.agent_mention_index], by_index[welcome.patient_mention_index]
+    assert (agent.text, patient.text) == ("Biden", "Modi")
+    assert agent.antecedent_mention_index is not None
+    assert patient.antecedent_mention_index is not None
+    assert by_index[agent.antecedent_mention_index].text == "Joe Biden"
+    assert by_index[patient.antecedent_mention_index].text == "Narendra Modi"

@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from newsevents.annotate.mentions import RELABEL_AS_PERSON, Mention, sentence_index_by_token
 from newsevents.annotate.roles import HONORIFICS
@@ -165,6 +165,32 @@ def headline_text(
         if letters in _letters(paragraph):
             return ""
     return text
+
+
+# Headline grammar drops articles and auxiliaries, and the entity recogniser then
+# glues names across the verb ("X welcomes Y" as one organisation) although the
+# tagger and parser read the verb right. An entity of a headline holding a finite
+# verb (these tags) is split there; its parts on either side keep the label.
+FINITE_VERB_TAGS = frozenset({"VBZ", "VBP", "VBD"})
+
+
+def split_glued_entities(headline: Doc) -> None:
+    """Split, in place, every entity of ``headline`` at the finite verbs inside it."""
+    ents = []
+    changed = False
+    for ent in headline.ents:
+        verbs = [t.i for t in ent if t.tag_ in FINITE_VERB_TAGS]
+        if not verbs:
+            ents.append(ent)
+            continue
+        changed = True
+        start = ent.start
+        for cut in [*verbs, ent.end]:
+            if cut > start and headline[start].text[:1].isupper():
+                ents.append(Span(headline, start, cut, label=ent.label_))
+            start = cut + 1
+    if changed:
+        headline.ents = ents
 
 
 INDEX_SUFFIXES = ("sentence_index", "mention_index", "candidate_index")

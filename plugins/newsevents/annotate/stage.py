@@ -34,6 +34,7 @@ from newsevents.annotate.headline import (
     append_headline,
     headline_text,
     link_headline_surnames,
+    split_glued_entities,
 )
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
@@ -200,6 +201,7 @@ def annotate_article(body: Doc, headline: Doc | None, published: date | None) ->
     result = annotate_doc(body, published)
     if headline is None:
         return result
+    split_glued_entities(headline)
     head = annotate_doc(headline, published)
     (sentences, sentence_parts), (mentions, mention_parts), (candidates, candidate_parts) = (
         append_headline(
