@@ -48,6 +48,8 @@ def test_clean_span_trims_numbers_gerunds_possessives_and_doubled_words(
     assert cleaned("Northgate Northgate") == "Northgate"
     assert cleaned("Pavel Horak") == "Pavel Horak"
     assert cleaned("Ronald MacDonald") == "Ronald MacDonald"  # a name prefix is no glue
+    assert cleaned("Kolonie-Allee") is None  # a one-word street name is an address
+    assert cleaned("Downing Street") == "Downing Street"  # English streets may be metonyms
 
 
 def test_demonym_and_place_make_groups_state_agents_stay_with_their_state(

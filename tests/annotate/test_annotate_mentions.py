@@ -110,10 +110,13 @@ def test_surname_links_to_the_earlier_full_name(parse: Callable[[str], Doc]) -> 
     assert full.antecedent_mention_index is None
 
 
-def test_short_form_before_any_full_name_is_not_linked(parse: Callable[[str], Doc]) -> None:
+def test_short_form_before_its_full_name_links_forward(parse: Callable[[str], Doc]) -> None:
+    # A lede or headline often names a person by surname before the full name (issue 11).
     mentions = extract_mentions(parse("Lammy spoke first. Later David Lammy left."))
     first = next(m for m in mentions if m.text == "Lammy")
-    assert first.antecedent_mention_index is None
+    full = next(m for m in mentions if m.text == "David Lammy")
+    assert first.antecedent_mention_index == full.mention_index
+    assert first.antecedent_link == "surname"
 
 
 def test_role_reference_points_to_the_unique_holder(parse: Callable[[str], Doc]) -> None:

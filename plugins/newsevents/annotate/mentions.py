@@ -312,6 +312,12 @@ GLUED_NUMBER = re.compile(r"[A-Za-z]{2,}\.?\d")
 # Name prefixes that put a capital inside one word ("MacDonald", "DiCaprio").
 NAME_PREFIXES: tuple[str, ...] = ("Mac", "Mc", "Di", "De", "La", "Le", "Van", "Von", "O'")
 HANDLE_MARKS: frozenset[str] = frozenset({"@", "#"})
+# Street names written as one word ("Maji-Maji-Allee", "Hauptstrasse") are addresses, not
+# actors; English ones ("Downing Street", "Wall Street") are often metonyms and stay.
+STREET_ENDINGS: tuple[str, ...] = (
+    "strasse", "straße", "allee", "platz", "gasse", "damm", "ufer", "weg", "laan", "straat",
+    "gatan", "vej",
+)  # fmt: skip
 MONTHS: frozenset[str] = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
@@ -333,6 +339,11 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     Drops handles, hashtags, glued words and words with a number glued on.
     """
     if start > 0 and doc[start - 1].text in HANDLE_MARKS:
+        return None
+    last = doc[end - 1]
+    if last.lower_.endswith(STREET_ENDINGS) and (
+        len(last) > 6 or (end - start > 1 and doc[end - 2].text == "-")
+    ):
         return None
     if not any(c.isupper() for t in doc[start:end] for c in t.text):
         return None  # a name has a capital: "icebox", "n't" are tagging slips
