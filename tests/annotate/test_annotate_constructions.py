@@ -139,3 +139,21 @@ def test_passive_list_change_takes_the_list_keeper_as_agent(analyse: Analyse) ->
     ]
     _, plain = analyse("The statue was removed from the square on Monday.")
     assert all(c.agent_mention_index is None for c in _rows(plain, "remove"))
+
+
+def test_people_in_a_place_stand_for_the_place(analyse: Analyse) -> None:
+    mentions, candidates = analyse("Chile warned people in northern Peru to leave.")
+    (warn,) = _rows(candidates, "warn")
+    assert _mention(mentions, warn.patient_mention_index) == "Peru"
+    _, own = analyse("US officials criticised China on Monday.")
+    (criticise,) = _rows(own, "criticise")
+    assert criticise.agent_text == "US officials"  # a mention keeps its own resolution
+
+
+def test_future_act_in_a_relative_clause_is_described_not_intended(analyse: Analyse) -> None:
+    _, candidates = analyse("Kishida flew to Paris ahead of the summit that Japan will host.")
+    (host,) = _rows(candidates, "host")
+    assert host.modality == "described"
+    _, stated = analyse("Japan will host the summit in May.")
+    (intent,) = _rows(stated, "host")
+    assert intent.modality == "will"

@@ -117,3 +117,10 @@ def test_modifier_of_the_patient_is_not_a_target(parse: Callable[[str], Doc]) ->
     assert [b.trigger_lemma for b, _ in changed] == ["pledge"]
     (item,) = _inherited(changed[0][1])
     assert item["text"] == "Poland"
+
+
+def test_a_negated_act_passes_on_no_target(annotate: Callable[[str], DocAnnotation]) -> None:
+    negated = annotate("Macron has not visited Kenya. Macron pledged new loans.")
+    assert _inherited(_one(negated, "pledge")) == []
+    done = annotate("Macron visited Kenya. Macron pledged new loans.")
+    assert [item["text"] for item in _inherited(_one(done, "pledge"))] == ["Kenya"]

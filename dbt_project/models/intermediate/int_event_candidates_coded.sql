@@ -409,6 +409,29 @@ coded as (
 
 ),
 
+-- An act coded without a target ("protesters rallied") is the same act as one of the same
+-- source and root coded with a target in the article ("protesters rallied against X"):
+-- it is kept as 'subsumed', so the article gives one event, not two.
+subsumed as (
+
+    select
+        * replace (
+            case
+                when
+                    coding_status = 'coded'
+                    and target_actor_id is null
+                    and bool_or(coding_status = 'coded' and target_actor_id is not null) over (
+                        partition by article_id, source_actor_id, event_root_code
+                    )
+                    then 'subsumed'
+                else coding_status
+            end as coding_status
+        )
+
+    from coded
+
+),
+
 -- A headline states an act without a date of its own ("Senate defeats motion"): it
 -- takes the date of the same act (source, target, root) coded in the article's body,
 -- the earliest if several, so headline and body are mentions of one event.
@@ -427,7 +450,7 @@ dated as (
             else coded_event_date
         end as mention_event_date
 
-    from coded
+    from subsumed
 
 ),
 

@@ -21,8 +21,9 @@ candidate index is null for a place), so dbt codes it as the target (prep "to" i
 in var ``target_prepositions``) and an analyst can see it was inherited. Reporting
 speech ("Blinken said ...") inherits nothing: whom a statement is addressed to is not
 where the speaker was ("announced a loan" has an object and does inherit). Inherited
-targets are not passed on again. Which coded events may use an inherited target is
-dbt's choice (var ``inherited_target_roots``).
+targets are not passed on again, and a negated act passes on none ("India has not
+condemned Y. India supported dialogue" is not aimed at Y). Which coded events may
+use an inherited target is dbt's choice (var ``inherited_target_roots``).
 """
 
 from __future__ import annotations
@@ -223,8 +224,8 @@ def _find_target(
         if sentence < 0 or ctx.paragraph.get(sentence) != paragraph:
             return None
         for earlier in by_sentence.get(sentence, []):
-            if ctx.agent_key(earlier) != agent_key:
-                continue
+            if ctx.agent_key(earlier) != agent_key or earlier.is_negated:
+                continue  # "X has not condemned Y": Y is no one X acts on next
             index = _own_target(earlier, ctx.entities, agent_key)
             if index is not None:
                 return _Target(index, sentence, earlier.candidate_index)

@@ -50,14 +50,20 @@ or a patient. What dbt gets, and how it is derived:
   earlier sentences; in the nearest sentence with a person, a person who is a
   subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
   ever named "He".
-* ``modality`` also marks a clause under "if"/"unless" ('if': conditional), a
+* ``modality`` also marks a future act in a relative clause ("the summit that Japan
+  will host": 'described', it describes the summit and states no intent), a clause
+  under "if"/"unless" ('if': conditional), a
   verb in a sentence that ends with a question mark ('question'), and a result of an
   election, match or game ("beat X in the primary", "defeated Y 3-1": 'contest'):
   none of them is an event.
 * a passive without a ``by`` phrase that adds to or removes from a list takes the
   list's named keeper as agent ("X was removed from the Government's list", "X added
-  to UK quarantine list"); a common-noun patient with named members ("the islands of
-  X, Y and Z") gives one patient each.
+  to UK quarantine list").
+* an unnamed common-noun agent or patient stands for the named places or bodies of
+  its "of" phrase when it names places ("the islands of X, Y and Z": one row each; not
+  an act noun: "the invasion of X" is the act's object), and a noun of people
+  for those it is "in" or "from" ("people in northern Gaza" -> Gaza, "two lawmakers
+  from the AfD" -> the AfD).
 * a common-noun subject with named appositions ("seven progressives, Pramila Jayapal
   and Mark Pocan, are supporting ...") acts through the people it names: one agent each.
 * nominal events: a noun of :data:`NOMINAL_TRIGGERS` ("the Israeli assault on Gaza",
@@ -146,6 +152,19 @@ NOMINAL_TRIGGERS = {
     "deportation": "deport",
     "expulsion": "expel",
 }
+# Nouns of people that a place or body they are "in" or "from" stands for.
+COLLECTIVE_NOUNS = frozenset(
+    {"people", "resident", "civilian", "citizen", "inhabitant", "population", "villager",
+     "family", "migrant", "refugee", "worker", "voter", "lawmaker", "legislator", "member",
+     "delegate", "representative", "activist", "supporter", "protester", "demonstrator",
+     "student", "soldier", "troop", "fighter", "militant", "politician", "deputy", "mp"}
+)  # fmt: skip
+# Nouns of places whose "of" phrase names them ("the islands of X and Y").
+PLACE_NOUNS = frozenset(
+    {"island", "country", "nation", "state", "city", "town", "village", "region",
+     "province", "territory", "republic", "kingdom", "capital", "district", "county",
+     "government", "leadership", "member"}
+)  # fmt: skip
 # Lists a government keeps: who adds to or removes from one acts on what is listed.
 LIST_NOUNS = frozenset({"list", "blacklist", "watchlist", "register", "registry", "roster"})
 NOMINAL_AGENT_LABELS = frozenset({"NORP", "GPE", "ORG", "PERSON"})
@@ -563,19 +582,31 @@ def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], l
     patients = subj
     if verb.dep_ == "acl" and not patients and verb.head.pos_ in {"NOUN", "PROPN"}:
         patients = expand_conjuncts(verb.head)
-    patients = [named for t in patients for named in _named_members(t)]
     return by_agents or _list_owner(verb), patients + objects
 
 
-def _named_members(tok: Token) -> list[Token]:
-    """The named places or bodies of a common noun's "of" phrase ("the islands of X, Y and
-    Z" -> X, Y, Z); ``[tok]`` when there are none."""
-    if tok.ent_type_ or tok.pos_ != "NOUN":
+def stand_ins(tok: Token, index: MentionIndex) -> list[Token]:
+    """The named places or bodies an unnamed common noun stands for.
+
+    "the islands of X, Y and Z" -> X, Y, Z; "people in northern Gaza" -> Gaza; "two
+    lawmakers from the AfD" -> the AfD. "of" counts for nouns of places
+    (:data:`PLACE_NOUNS`) and people, "in" and "from" for nouns of people
+    (:data:`COLLECTIVE_NOUNS`). A noun that is itself part of
+    a mention ("US officials", "the foreign ministry") keeps its own resolution.
+    """
+    if tok.ent_type_ or tok.pos_ != "NOUN" or index.for_phrase(tok.i, tok.i, tok.i + 1):
         return [tok]
+    lemma = tok.lemma_.lower()
+    if lemma in COLLECTIVE_NOUNS:
+        preps = {"of", "in", "from"}
+    elif lemma in PLACE_NOUNS:
+        preps = {"of"}
+    else:
+        return [tok]  # "Russia's invasion of Ukraine": the "of" phrase is the act's object
     named = [
         t
         for prep in tok.children
-        if prep.dep_ == "prep" and prep.lower_ == "of"
+        if prep.dep_ == "prep" and prep.lower_ in preps
         for pobj in prep.children
         if pobj.dep_ == "pobj"
         for t in expand_conjuncts(pobj)
@@ -766,7 +797,10 @@ def _in_contest(verb: Token) -> bool:
 def modality(verb: Token, depth: int = 0) -> str | None:
     for c in verb.children:
         if c.dep_ == "aux" and c.tag_ == "MD":
-            return MODAL_LEMMAS.get(c.lower_, c.lower_)
+            found = MODAL_LEMMAS.get(c.lower_, c.lower_)
+            if found in {"will", "shall"} and verb.dep_ == "relcl":
+                return "described"  # "the summit that Japan will host": no stated intent
+            return found
     if verb.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in verb.children
     ):
@@ -1030,7 +1064,8 @@ def extract_candidates(
         if verb.pos_ != "VERB" and not nominal:
             continue
         if nominal:
-            agents, patients = nominal_agents(verb), []
+            agents = nominal_agents(verb)
+            patients: list[Token] = []
             if not agents:
                 continue
             clause = governing_verb(verb)
@@ -1060,6 +1095,8 @@ def extract_candidates(
             "reported_by_mention_index": speaker.mention_index,
             **_date_fields(clause if clause is not None else verb, published),
         }
+        agents = [named for t in agents for named in stand_ins(t, index)]
+        patients = [named for t in patients for named in stand_ins(t, index)]
         agent_toks: list[Token | None] = [*agents] or [None]
         patient_toks: list[Token | None] = [*patients] or [None]
         reciprocal = (
