@@ -35,6 +35,8 @@ LOGGER = logging.getLogger(__name__)
 # URLs per spool file / load transaction: big enough to amortise a transaction,
 # small enough that a killed run loses little work.
 BATCH_SIZE = 200
+# Deployments with many Celery workers lower it so the mapped fetch spreads wider.
+ENV_BATCH_SIZE = "NEWSEVENTS_FETCH_BATCH_SIZE"
 # zlib level 6 is zlib's default trade-off; pages shrink ~5x.
 HTML_ZLIB_LEVEL = 6
 
@@ -118,7 +120,18 @@ def plan_batches(
             seen.add(key)
             by_host[_host_of(item)].append(item)
     ordered = [item for row in zip_longest(*by_host.values()) for item in row if item is not None]
-    return [ordered[i : i + BATCH_SIZE] for i in range(0, len(ordered), BATCH_SIZE)]
+    size = _batch_size()
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def _batch_size() -> int:
+    """``$NEWSEVENTS_FETCH_BATCH_SIZE`` (a positive integer), else ``BATCH_SIZE``."""
+    value = os.environ.get(ENV_BATCH_SIZE, "").strip()
+    if not value:
+        return BATCH_SIZE
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{ENV_BATCH_SIZE} must be a positive integer, not {value!r}")
+    return int(value)
 
 
 # -- fetch + extract ---------------------------------------------------------------
