@@ -8,14 +8,19 @@
 }}
 
 {#- Every event candidate of the selected annotation, with the verb pattern that
-    codes it and the reason when it is not coded: negated, hypothetical or planned
-    (modality seed), no matching pattern, no resolved source actor, or a bare
-    statement ("X said ...") with no target (roots in var untargeted_statement_roots). Places
-    that are not dictionary actors are never source or target. The most
-    specific pattern wins (lemma + particle + preposition + object head), ties go to
-    the lower pattern_id. A participant the annotator inherited from an earlier
-    sentence of the paragraph (inherited_from_sentence set) is a target only for roots
-    in var inherited_target_roots, and only when the clause has no target of its own. -#}
+    codes it and the reason when it is not coded: negated; a modality that is no intent
+    (seed modalities: hypothetical, conditional, question, wish, contest, hedged, or
+    planned for a root without an intent code); no matching pattern; no resolved source
+    actor; no target for an act CAMEO codes only with one (untargeted_statement; vars
+    null_target_code_prefixes, null_target_object_codes); subsumed by the same act
+    coded with a target. Intended acts are coded under their root's intent code (seed
+    intent_codes). Places that are not dictionary actors are never source or target,
+    and the press is never a target (var press_name_pattern, sector MED). Patterns come
+    from int_verb_patterns_unioned: a curated pattern wins over an imported one, then the
+    most specific (particle, preposition, object head, preposition's object), then the
+    lower pattern_id. A participant the annotator inherited from an earlier sentence of
+    the paragraph (inherited_from_sentence set) is a target only for roots in var
+    inherited_target_roots, and only when the clause has no target of its own. -#}
 
 with
 
