@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from newsevents.annotate.events import Candidate
-from newsevents.annotate.mentions import Mention, clean_span
+from newsevents.annotate.mentions import Mention, clean_span, extract_mentions
 from spacy.tokens import Doc
 
 Analyse = Callable[..., tuple[list[Mention], list[Candidate]]]
@@ -66,3 +66,35 @@ def test_demonym_and_place_make_groups_state_agents_stay_with_their_state(
     # Troops act for their state (the demonym resolves to France); voters are no group.
     assert not any("troops" in t for t in groups)
     assert not any("voters" in t for t in groups)
+
+
+def _with_entity(parse: Callable[[str], Doc], text: str, entity: str, label: str) -> Doc:
+    """``text`` parsed, with ``entity`` as the NER's only entity (as the model sometimes
+    tags it on real pages)."""
+    doc = parse(text)
+    start_char = text.index(entity)
+    span = doc.char_span(start_char, start_char + len(entity), label=label)
+    assert span is not None
+    doc.ents = [span]
+    return doc
+
+
+def test_title_before_an_honorific_is_cut_and_the_rest_is_a_person(
+    parse: Callable[[str], Doc],
+) -> None:
+    text = "Leader of Government Business Dr Rhonda Pierre said the bill was ready."
+    for label in ("PERSON", "ORG"):
+        doc = _with_entity(parse, text, "Leader of Government Business Dr Rhonda Pierre", label)
+        (mention,) = extract_mentions(doc)
+        assert (mention.text, mention.label) == ("Rhonda Pierre", "PERSON")
+
+
+def test_names_listed_in_one_person_span_keep_the_first(parse: Callable[[str], Doc]) -> None:
+    doc = _with_entity(
+        parse, "The ads named Mueller, Stormy and others.", "Mueller, Stormy", "PERSON"
+    )
+    assert [m.text for m in extract_mentions(doc)] == ["Mueller"]
+    doc = _with_entity(
+        parse, "Martin Luther King, Jr. spoke in 1963.", "Martin Luther King, Jr.", "PERSON"
+    )
+    assert [m.text for m in extract_mentions(doc)] == ["Martin Luther King, Jr."]

@@ -312,6 +312,8 @@ GLUED_NUMBER = re.compile(r"[A-Za-z]{2,}\.?\d")
 # Name prefixes that put a capital inside one word ("MacDonald", "DiCaprio").
 NAME_PREFIXES: tuple[str, ...] = ("Mac", "Mc", "Di", "De", "La", "Le", "Van", "Von", "O'")
 HANDLE_MARKS: frozenset[str] = frozenset({"@", "#"})
+# What may follow a comma inside a personal name ("Martin Luther King, Jr.").
+NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
 # Street names written as one word ("Maji-Maji-Allee", "Hauptstrasse") are addresses, not
 # actors; English ones ("Downing Street", "Wall Street") are often metonyms and stay.
 STREET_ENDINGS: tuple[str, ...] = (
@@ -407,12 +409,16 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
             continue
         start, end = cleaned
         role: RolePhrase | None = None
+        # A title phrase glued before an honorific ("Leader of Government Business Dr
+        # Amery Browne", tagged PERSON or ORG): a person named from the honorific on.
+        honorifics = [i for i in range(start + 1, end - 1) if doc[i].lower_ in HONORIFICS]
+        if label in {"PERSON", "ORG"} and honorifics:
+            start, label = honorifics[-1], "PERSON"
         if label == "PERSON":
-            # A title phrase glued before an honorific ("Leader of Government Business Dr
-            # Amery Browne"): the name starts at the honorific.
-            honorifics = [i for i in range(start + 1, end - 1) if doc[i].lower_ in HONORIFICS]
-            if honorifics:
-                start = honorifics[-1]
+            # "Mueller, Stormy": two names listed in one span; the first is kept.
+            comma = next((i for i in range(start + 1, end - 1) if doc[i].text == ","), None)
+            if comma is not None and doc[comma + 1].lower_.rstrip(".") not in NAME_SUFFIXES:
+                end = comma
             start, inner = strip_leading_titles(doc, start, end)
             role = title_before(doc, start, sent_start)
             if role is None and inner is not None:
