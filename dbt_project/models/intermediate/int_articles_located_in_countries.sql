@@ -72,11 +72,10 @@ current_mentions as (
         on
             mentions.article_id = selected_annotations.article_id
             and mentions.annotator_version = selected_annotations.annotator_version
-
-    where mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC')
+            and mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC')
 
     {% if is_incremental() %}
-        and selected_annotations.annotated_at >= (
+        where selected_annotations.annotated_at >= (
             select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
             from {{ this }} as this
         )
