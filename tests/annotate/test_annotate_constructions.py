@@ -157,3 +157,9 @@ def test_future_act_in_a_relative_clause_is_described_not_intended(analyse: Anal
     _, stated = analyse("Japan will host the summit in May.")
     (intent,) = _rows(stated, "host")
     assert intent.modality == "will"
+
+
+def test_person_in_apposition_to_a_role_acts(analyse: Analyse) -> None:
+    mentions, candidates = analyse("The foreign minister, Anna Berg, criticised Norway.")
+    (criticise,) = _rows(candidates, "criticise")
+    assert _mention(mentions, criticise.agent_mention_index) == "Anna Berg"

@@ -369,8 +369,16 @@ class MentionIndex:
         self, head: int, start: int, end: int, appositions: Sequence[int] = ()
     ) -> Mention | None:
         """Mention containing ``head``, else one of its appositions ("Navalny's widow, Yulia
-        Navalnaya"), else the best one overlapping [start, end)."""
+        Navalnaya"), else the best one overlapping [start, end). A role reference on the
+        head gives way to a person in apposition ("the ambassador, Marie Yovanovitch")."""
         best = self._best(self._by_token.get(head, []))
+        if best is not None and best.label == "ROLE_REF":
+            # "the former ambassador, Marie Yovanovitch": the named person in apposition
+            # acts, not the office the role refers to.
+            for i in appositions:
+                person = self._best(m for m in self._by_token.get(i, []) if m.label == "PERSON")
+                if person is not None:
+                    return person
         if best is not None:
             return best
         for i in appositions:
