@@ -11,6 +11,7 @@ from conftest import write_base_rows
 from newsevents import dbt
 
 INCREMENTAL = {
+    '"intermediate"."int_articles_located_in_countries"',
     '"intermediate"."int_event_candidates_coded"',
     '"intermediate"."int_mentions_resolved_to_actors"',
     '"marts"."actor_mentions"',
