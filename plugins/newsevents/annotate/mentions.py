@@ -513,9 +513,7 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
     for m in ordered:
         is_single = m.end - m.start == 1
         if is_single and (m.label == "PERSON" or m.label in RELABEL_AS_PERSON):
-            candidates = (
-                last_keys.get(m.text) or first_keys.get(m.text) or middle_keys.get(m.text) or {}
-            )
+            candidates = _full_names_using(m.text, last_keys, first_keys, middle_keys)
             if len(candidates) == 1:
                 (target,) = candidates.values()
                 m.label = "PERSON"
@@ -534,15 +532,23 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
     # Markova") links forward to the one full name it fits.
     for m in out:
         if m.label == "PERSON" and m.end - m.start == 1 and m.antecedent_mention_index is None:
-            candidates = (
-                last_keys.get(m.text) or first_keys.get(m.text) or middle_keys.get(m.text) or {}
-            )
+            candidates = _full_names_using(m.text, last_keys, first_keys, middle_keys)
             if len(candidates) == 1:
                 (target,) = candidates.values()
                 if target != m.mention_index:
                     m.antecedent_mention_index = target
                     m.antecedent_link = "surname"
     return out
+
+
+def _full_names_using(text: str, *tables: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Full names (text -> mention index) a short form can stand for: the first table
+    (last names, then first names, then middle names) that knows ``text``."""
+    for table in tables:
+        found = table.get(text)
+        if found:
+            return found
+    return {}
 
 
 def _compatible(modifier: str | None, holder: Mention) -> bool:
