@@ -240,12 +240,12 @@ def _main_real(args: argparse.Namespace) -> int:
     elif not warehouse.is_file():
         print(f"newsevents eval: no warehouse at {warehouse} (drop --no-rebuild)", file=sys.stderr)
         return 2
-    result = evaluate_real.run_eval(warehouse, corpus)
+    result = evaluate_real.run_eval(warehouse, corpus, why=args.why)
     result["build_seconds"] = None if build_seconds is None else round(build_seconds, 1)
     result["total_seconds"] = round(time.monotonic() - started, 1)
     failures = below_floors(result, evaluate_real.REAL_EVAL_FLOORS)
     result["below_floors"] = failures
-    print(evaluate_real.format_report(result, details=args.details))
+    print(evaluate_real.format_report(result, details=args.details or args.why))
     print()
     if build_seconds is not None:
         print(f"build: {build_seconds:.1f} s (newsevents run on {result['articles']} pages)")
@@ -293,6 +293,12 @@ def main(argv: list[str] | None = None) -> int:
         "--details",
         action="store_true",
         help="real corpus: per article, the misses and false positives",
+    )
+    parser.add_argument(
+        "--why",
+        action="store_true",
+        help="real corpus: --details, and under each missed event the sentence that states it"
+        " with every event candidate there and what the coding made of it",
     )
     parser.add_argument("--json", metavar="FILE", help="real corpus: write every result here")
     args = parser.parse_args(argv)

@@ -396,6 +396,7 @@ def score_article(gold: dict[str, Any], pred: Predicted) -> dict[str, Any]:
             "target": g.get("target"),
             "roots": str(g.get("acceptable_root_codes") or ""),
             "description": g.get("description"),
+            "sentence": g.get("sentence"),
         }
         for j, g in enumerate(required_events)
         if owner[j] is None
@@ -507,16 +508,64 @@ def score(gold_articles: list[dict[str, Any]], predicted: list[Predicted]) -> di
     return result
 
 
-def run_eval(warehouse: str | Path, corpus_dir: str | Path) -> dict[str, Any]:
-    """Score the warehouse file against every gold article of the corpus."""
+def _fragment(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def explain_miss(
+    con: duckdb.DuckDBPyConnection, article_id: str, gold_sentence: str, limit: int = 2
+) -> list[dict[str, Any]]:
+    """Why a gold event was missed: the article's sentences that hold the gold sentence, each
+    with every event candidate there and what the coding made of it (``coding_status``, code,
+    resolved source and target names). An empty list: the extraction lost the sentence."""
+    key = _fragment(gold_sentence)[:40]
+    sentences = [
+        (index, text)
+        for index, text in con.execute(
+            "select sentence_index, text from raw.sentences where article_id = ? "
+            "order by sentence_index",
+            [article_id],
+        ).fetchall()
+        if key and key in _fragment(text)
+    ][:limit]
+    found = []
+    for index, text in sentences:
+        rows = con.execute(
+            """
+            select c.trigger_text, c.agent_text, c.patient_text, c.prepositions,
+                c.coding_status, c.event_code, s.name, t.name
+            from intermediate.int_event_candidates_coded as c
+            left join marts.actors as s on s.actor_id = c.source_actor_id
+            left join marts.actors as t on t.actor_id = c.target_actor_id
+            where c.article_id = ? and c.sentence_index = ?
+            order by c.candidate_index
+            """,
+            [article_id, index],
+        ).fetchall()
+        keys = ("trigger", "agent", "patient", "prepositions", "status", "code", "source", "target")
+        found.append(
+            {"sentence": text, "candidates": [dict(zip(keys, row, strict=True)) for row in rows]}
+        )
+    return found
+
+
+def run_eval(warehouse: str | Path, corpus_dir: str | Path, why: bool = False) -> dict[str, Any]:
+    """Score the warehouse file against every gold article of the corpus.
+
+    With ``why``, every missed event carries ``why``: what the warehouse made of its sentence
+    (see :func:`explain_miss`)."""
     corpus = Path(corpus_dir).resolve()
     gold_articles = load_corpus(corpus)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         predicted = [load_predicted(con, find_article(con, g, corpus)) for g in gold_articles]
+        result = score(gold_articles, predicted)
+        if why:
+            for art in result["per_article"]:
+                for missed in art["missed_events"] if art["article_id"] else []:
+                    missed["why"] = explain_miss(con, art["article_id"], missed["sentence"] or "")
     finally:
         con.close()
-    result = score(gold_articles, predicted)
     result["warehouse"] = str(warehouse)
     result["corpus_dir"] = str(corpus)
     return result
@@ -597,6 +646,25 @@ def _fmt(value: float | None) -> str:
     return "   -" if value is None else f"{value:.2f}"
 
 
+def _why_lines(missed: dict[str, Any]) -> list[str]:
+    if "why" not in missed:
+        return []
+    if not missed["why"]:
+        return ["      sentence not in raw.sentences (lost in extraction or split differently)"]
+    lines = []
+    for found in missed["why"]:
+        lines.append(f"      sentence: {found['sentence'][:200]}")
+        lines.extend(
+            f"        {c['trigger']!r}: agent={c['agent']!r} patient={c['patient']!r}"
+            f" preps={c['prepositions']!r} -> {c['status']} {c['code'] or ''}"
+            f" [{c['source']} -> {c['target']}]"
+            for c in found["candidates"]
+        )
+        if not found["candidates"]:
+            lines.append("        (no event candidate in this sentence)")
+    return lines
+
+
 def format_report(result: dict[str, Any], details: bool = True) -> str:
     """Micro-averaged figures, the per-article table and (with ``details``) the misses."""
     a, n, c, e, r = (result[k] for k in COUNTED)
@@ -650,6 +718,7 @@ def format_report(result: dict[str, Any], details: bool = True) -> str:
                     f"  missed event: {m['source']} -> {m['target']} [{m['roots']}]"
                     f" ({m['description']})"
                 )
+                lines.extend(_why_lines(m))
             for p in art["false_positive_events"]:
                 lines.append(
                     f"  false-positive event: {p['source']} -> {p['target']}"

@@ -250,7 +250,13 @@ def test_event_precision_is_not_one_to_one_and_counts_optional_events() -> None:
     art = score_article(gold, pred)
     assert art["events"] == {"required": 2, "matched": 1, "extracted": 4, "correct": 3}
     assert art["missed_events"] == [
-        {"source": "Kestria", "target": "Vandoria", "roots": "11", "description": "a complaint"}
+        {
+            "source": "Kestria",
+            "target": "Vandoria",
+            "roots": "11",
+            "description": "a complaint",
+            "sentence": None,
+        }
     ]
     assert [(e["source"], e["target"], e["event_code"]) for e in art["false_positive_events"]] == [
         ("Kestria", "Tobias Wren", "010")
@@ -512,3 +518,51 @@ def test_floors_are_real_floors() -> None:
         "relations_recall",
     }
     assert all(v > 0 for v in floors.values())
+
+
+# --- why a gold event was missed ----------------------------------------------------
+
+
+def test_explain_miss_lists_the_sentence_candidates_and_their_coding(tmp_path: Path) -> None:
+    path = tmp_path / "why.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema raw; create schema intermediate; create schema marts")
+    con.execute("create table raw.sentences (article_id varchar, sentence_index int, text varchar)")
+    con.execute(
+        "insert into raw.sentences values "
+        "('a1', 0, 'Vandoria’s envoy Orla Pembrook pleaded with Zorblat, citing the drought.'),"
+        "('a1', 1, 'Nothing else happened.'), ('a2', 0, 'Orla Pembrook pleaded with Zorblat.')"
+    )
+    con.execute(
+        """create table intermediate.int_event_candidates_coded (
+            article_id varchar, sentence_index int, candidate_index int, trigger_text varchar,
+            agent_text varchar, patient_text varchar, prepositions varchar,
+            coding_status varchar, event_code varchar, source_actor_id varchar,
+            target_actor_id varchar)"""
+    )
+    con.execute(
+        "insert into intermediate.int_event_candidates_coded values "
+        "('a1', 0, 1, 'citing', 'Orla Pembrook', 'the drought', null, 'no_pattern', null,"
+        " 'p1', null),"
+        "('a1', 0, 0, 'pleaded', 'Orla Pembrook', null, 'with', 'untargeted_statement', '020',"
+        " 'p1', null),"
+        "('a2', 0, 0, 'pleaded', 'Orla Pembrook', null, 'with', 'coded', '020', 'p1', 'z1')"
+    )
+    con.execute("create table marts.actors (actor_id varchar, name varchar)")
+    con.execute("insert into marts.actors values ('p1', 'Orla Pembrook'), ('z1', 'Zorblat')")
+    # punctuation and case differ from the stored sentence: matched on a normalised fragment
+    found = evaluate_real.explain_miss(con, "a1", "envoy ORLA Pembrook pleaded with Zorblat")
+    assert [f["sentence"][:16] for f in found] == ["Vandoria’s envoy"]
+    first, second = found[0]["candidates"]
+    assert (first["trigger"], first["status"], first["code"], first["source"]) == (
+        "pleaded",
+        "untargeted_statement",
+        "020",
+        "Orla Pembrook",
+    )
+    assert first["target"] is None and second["trigger"] == "citing"
+    assert evaluate_real.explain_miss(con, "a1", "a sentence the extraction never kept") == []
+    lines = evaluate_real._why_lines({"why": found})
+    assert "untargeted_statement 020 [Orla Pembrook -> None]" in lines[1]
+    assert evaluate_real._why_lines({"why": []})[0].strip().startswith("sentence not in")
+    con.close()
