@@ -19,6 +19,11 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
    macros, it skips the whole dbt group (a nothing-new night costs no dbt start-up).
    Otherwise the dbt project rendered by astronomer-cosmos runs, one task per model
    (`dbt build --select <model>`: the model and its tests, in one dbt invocation).
+   With `NEWSEVENTS_DBT_TASKS=one` in the environment that parses the DAG (scheduler,
+   dag-processor, workers) the group is one task, `dbt.build`: the `dbt build` of
+   `newsevents transform` (`newsevents.pipeline.transform`, only what changed), one
+   dbt start-up instead of one per model, for small nights where the per-task
+   overhead is most of the time. `model` (the default) is one task per model.
    dbt tasks are not retried: a failing test fails the same way again. When the
    seeds, models or macros changed since they were last applied, `prepare_dbt` drops
    the incremental models' tables first, so they are rebuilt from every article
@@ -51,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Asset, Param, TaskGroup, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
@@ -78,6 +83,19 @@ DBT_TARGET_NAME = "work"
 DBT_EXECUTABLE = (
     shutil.which("dbt", path=str(Path(sys.executable).parent)) or shutil.which("dbt") or "dbt"
 )
+
+# How the dbt group runs: "model" (one cosmos task per model, the default) or "one"
+# (a single task: the CLI's `dbt build` of what changed). Read when the DAG is parsed.
+ENV_DBT_TASKS = "NEWSEVENTS_DBT_TASKS"
+DBT_TASKS_CHOICES = ("model", "one")
+
+
+def _dbt_tasks() -> str:
+    value = (os.environ.get(ENV_DBT_TASKS) or "model").strip().lower()
+    if value not in DBT_TASKS_CHOICES:
+        raise ValueError(f"{ENV_DBT_TASKS}={value!r}: expected one of {DBT_TASKS_CHOICES}")
+    return value
+
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "newsevents",
@@ -135,6 +153,46 @@ def _render_config() -> RenderConfig:
         return RenderConfig(load_method=LoadMode.DBT_MANIFEST, **common)
     LOGGER.warning("%s missing (run `dbt parse`): rendering with dbt ls", DBT_MANIFEST)
     return RenderConfig(load_method=LoadMode.DBT_LS, **common)
+
+
+def _dbt_model_tasks() -> Any:
+    """The dbt project rendered by cosmos: one task per model (model and its tests)."""
+    return DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=DBT_MANIFEST if DBT_MANIFEST.is_file() else None,
+            install_dbt_deps=False,
+            env_vars=DBT_ENV,
+        ),
+        profile_config=ProfileConfig(
+            profile_name=DBT_PROFILE_NAME,
+            target_name=DBT_TARGET_NAME,
+            profiles_yml_filepath=DBT_PROFILES_YML,
+        ),
+        execution_config=ExecutionConfig(
+            dbt_executable_path=DBT_EXECUTABLE, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
+        render_config=_render_config(),
+        # retries 0: a model or test that fails fails the same way again (DuckDB's
+        # single writer is the pool's job, not the retries').
+        operator_args={"pool": WAREHOUSE_POOL, "append_env": True, "retries": 0},
+    )
+
+
+def _one_dbt_task(settings: Any) -> Any:
+    """The dbt group as one task, ``dbt.build``: the CLI's transform (``dbt build`` of
+    what changed since the last build; a full refresh when the rules changed)."""
+    with TaskGroup(group_id="dbt") as group:
+        # retries 0, like the model tasks: a failing test fails the same way again.
+        @task(task_id="build", pool=WAREHOUSE_POOL, retries=0)
+        def build(settings: dict[str, Any]) -> dict[str, Any]:
+            from newsevents import pipeline
+
+            return pipeline.transform(settings)
+
+        build(settings)
+    return group
 
 
 @dag(
@@ -346,27 +404,7 @@ def news_nightly() -> None:
     annotated = annotate(settings)
     loaded >> annotated
 
-    transform = DbtTaskGroup(
-        group_id="dbt",
-        project_config=ProjectConfig(
-            dbt_project_path=DBT_PROJECT_DIR,
-            manifest_path=DBT_MANIFEST if DBT_MANIFEST.is_file() else None,
-            install_dbt_deps=False,
-            env_vars=DBT_ENV,
-        ),
-        profile_config=ProfileConfig(
-            profile_name=DBT_PROFILE_NAME,
-            target_name=DBT_TARGET_NAME,
-            profiles_yml_filepath=DBT_PROFILES_YML,
-        ),
-        execution_config=ExecutionConfig(
-            dbt_executable_path=DBT_EXECUTABLE, invocation_mode=InvocationMode.DBT_RUNNER
-        ),
-        render_config=_render_config(),
-        # retries 0: a model or test that fails fails the same way again (DuckDB's
-        # single writer is the pool's job, not the retries').
-        operator_args={"pool": WAREHOUSE_POOL, "append_env": True, "retries": 0},
-    )
+    transform = _one_dbt_task(settings) if _dbt_tasks() == "one" else _dbt_model_tasks()
     needed = dbt_needed(settings)
     prepared = prepare_dbt(settings)
     annotated >> needed >> prepared >> transform

@@ -174,3 +174,34 @@ def test_dbt_tasks_are_not_retried_and_analyses_are_no_tasks(
         if task["operator"] != "EmptyOperator":
             assert task["retries"] == 0, task_id
         assert "_analysis" not in task_id
+
+
+def test_one_dbt_task_mode(airflow_env: AirflowEnv) -> None:
+    """``NEWSEVENTS_DBT_TASKS=one``: the dbt group is the single task ``dbt.build`` (the
+    CLI's transform) in the same place, pool and retry policy as the per-model tasks."""
+    from dag_support import DAGS_FOLDER
+
+    report = airflow_env.runner(
+        "inspect", str(DAGS_FOLDER), extra_env={"NEWSEVENTS_DBT_TASKS": "one"}
+    )
+    assert report["import_errors"] == {}
+    assert report["heavy_modules"] == []
+    tasks = _nightly(report)["tasks"]
+    assert set(tasks) == set(NIGHTLY_EDGES) | {"dbt.build"}
+    for task_id, needs in NIGHTLY_EDGES.items():
+        assert needs <= set(tasks[task_id]["upstream"]), task_id
+    build = tasks["dbt.build"]
+    assert set(build["upstream"]) == {"resolve_settings", "prepare_dbt"}
+    assert "dbt.build" in tasks["rules_applied"]["upstream"]
+    assert build["pool"] == WAREHOUSE_POOL
+    assert build["retries"] == 0
+
+
+def test_unknown_dbt_task_mode_is_an_import_error(airflow_env: AirflowEnv) -> None:
+    from dag_support import DAGS_FOLDER
+
+    report = airflow_env.runner(
+        "inspect", str(DAGS_FOLDER), extra_env={"NEWSEVENTS_DBT_TASKS": "some"}
+    )
+    errors = " ".join(report["import_errors"].values())
+    assert "NEWSEVENTS_DBT_TASKS" in errors and "news_nightly" not in report["dags"]
