@@ -13,6 +13,8 @@ from newsevents import dbt
 INCREMENTAL = {
     '"intermediate"."int_articles_located_in_countries"',
     '"intermediate"."int_event_candidates_coded"',
+    '"intermediate"."int_event_candidates_matched_to_patterns"',
+    '"intermediate"."int_event_candidates_resolved_to_actors"',
     '"intermediate"."int_mentions_resolved_to_actors"',
     '"marts"."actor_mentions"',
     '"marts"."articles"',
