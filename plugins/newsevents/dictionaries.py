@@ -569,6 +569,8 @@ def convert(reference: Path = DEFAULT_REFERENCE, seeds: Path = SEEDS) -> dict[st
     for row in countries:
         taken.update(normalize(row[k]) for k in ("name", "demonym", "capital") if row[k])
     taken.update(normalize(row["alias"]) for row in country_aliases)
+    curated_places = _read_csv(curated_dir / "places_curated.csv")
+    taken.update(normalize(row["place"]) for row in curated_places)  # places, not actors
     actors = convert_actors(
         (e for source in entries.values() for e in source), iso3, generic, taken
     )
@@ -581,6 +583,12 @@ def convert(reference: Path = DEFAULT_REFERENCE, seeds: Path = SEEDS) -> dict[st
     blocked = person_words | {normalize(r["alias"]) for r in country_aliases} | generic
     blocked |= {normalize(r["name"]) for r in countries}
     places = build_places(phoenix_places, blocked, {r["country_code"] for r in countries})
+    # Curated places (regions a news story names as places, "Gaza Strip") win over GeoNames.
+    mine = {normalize(r["place"]) for r in curated_places}
+    places = sorted(
+        [*curated_places, *(r for r in places if normalize(r["place"]) not in mine)],
+        key=lambda r: (r["country_code"], r["place"]),
+    )
     counts = {
         "countries.csv": _write_csv(
             seeds / "countries.csv",

@@ -98,3 +98,43 @@ def test_names_listed_in_one_person_span_keep_the_first(parse: Callable[[str], D
         parse, "Martin Luther King, Jr. spoke in 1963.", "Martin Luther King, Jr.", "PERSON"
     )
     assert [m.text for m in extract_mentions(doc)] == ["Martin Luther King, Jr."]
+
+
+def test_lower_case_words_at_a_name_edge_are_cut(parse: Callable[[str], Doc]) -> None:
+    def cleaned(text: str, entity: str, label: str = "ORG") -> str:
+        (mention,) = extract_mentions(_with_entity(parse, text, entity, label))
+        return mention.text
+
+    assert cleaned("Later the state Freedom Party met.", "the state Freedom Party") == (
+        "Freedom Party"
+    )
+    assert cleaned("The anti-Kovac ads ran.", "anti-Kovac", "PERSON") == "Kovac"
+    assert cleaned("Many Ostrava-area voters came.", "Ostrava-area", "GPE") == "Ostrava"
+    assert cleaned("The Daily Courier that day said so.", "The Daily Courier that") == (
+        "The Daily Courier"
+    )
+    # Particles and a leading "the" belong to the name.
+    assert cleaned("Leaders of al-Shabaab met.", "al-Shabaab") == "al-Shabaab"
+    assert cleaned("Mayor Bill de Blasio spoke.", "Bill de Blasio", "PERSON") == "Bill de Blasio"
+    assert cleaned("He met the Freedom Party on Monday.", "the Freedom Party") == (
+        "the Freedom Party"
+    )
+
+
+def test_places_typed_person_and_programmes_or_diseases_are_no_mentions(
+    parse: Callable[[str], Doc],
+) -> None:
+    for text, entity, label in [
+        ("They played at Harbour Point on Sunday.", "Harbour Point", "PERSON"),
+        ("The Lakeside Golf course closed.", "Lakeside Golf", "PERSON"),
+        ("Cuts to Medicare worried voters.", "Medicare", "ORG"),
+        ("Cases of COVID-19 rose in May.", "COVID-19", "PERSON"),
+        ("The VAT rose to 20 percent.", "VAT", "ORG"),
+        ("The Affordable Care Act was upheld.", "The Affordable Care Act", "ORG"),
+    ]:
+        assert extract_mentions(_with_entity(parse, text, entity, label)) == [], entity
+    # A surname that is also a place word stays a person.
+    mentions = extract_mentions(
+        _with_entity(parse, "Minister Jae Park met the envoy.", "Jae Park", "PERSON")
+    )
+    assert [m.text for m in mentions if m.label == "PERSON"] == ["Jae Park"]

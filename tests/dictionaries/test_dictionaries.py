@@ -143,6 +143,21 @@ def test_places_keep_major_cities_and_drop_names_and_words(converted: Path) -> N
         assert word_or_name not in places
 
 
+def test_curated_regions_are_places_not_country_aliases_or_actors(converted: Path) -> None:
+    """A region news names as a place ("Gaza Strip") is a location with its country code:
+    neither a name of the country nor an imported actor of the same name."""
+    places = {r["place"]: r for r in _rows(converted / "imported" / "places.csv")}
+    assert (places["Gaza Strip"]["country_code"], places["Gaza Strip"]["place_type"]) == (
+        "PSE",
+        "region",
+    )
+    assert places["West Bank"]["country_code"] == "PSE"
+    aliases = {r["alias"] for r in _rows(converted / "country_aliases.csv")}
+    assert not {"Gaza", "Gaza Strip", "West Bank"} & aliases
+    actors = {r["name"] for r in _rows(converted / "imported" / "phoenix_actors.csv")}
+    assert "Gaza" not in actors
+
+
 def test_imported_actors_have_countries_and_never_shadow_curated(converted: Path) -> None:
     actors = {r["name"]: r for r in _rows(converted / "imported" / "phoenix_actors.csv")}
     assert len(actors) > 10_000

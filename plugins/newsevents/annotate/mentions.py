@@ -320,6 +320,23 @@ STREET_ENDINGS: tuple[str, ...] = (
     "strasse", "straße", "allee", "platz", "gasse", "damm", "ufer", "weg", "laan", "straat",
     "gatan", "vej",
 )  # fmt: skip
+# Last words of places and facilities; a PERSON span ending in one is a mistagged place
+# or a fragment of one ("Harbour Point", "Lakeside Golf"), never a person's name. Words
+# that are also surnames ("Park", "Tower", "Lodge", "Bay") are left out.
+PLACE_HEADS: frozenset[str] = frozenset(
+    {"point", "golf", "inn", "hotel", "resort", "avenue", "road", "square", "plaza",
+     "airport", "stadium", "arena", "mall", "station", "harbour", "harbor", "marina",
+     "pier", "boulevard", "highway", "motel", "casino"}
+)  # fmt: skip
+# Names of programmes, diseases, taxes and measures the NER tags ORG or PERSON; they
+# name no one who acts ("Medicare", "COVID-19", "VAT"). Compared lower-case, without
+# a leading "the".
+NON_ACTOR_NAMES: frozenset[str] = frozenset(
+    {"medicare", "medicaid", "obamacare", "affordable care act", "social security",
+     "covid", "covid-19", "covid19", "coronavirus", "sars", "sars-cov-2", "mers", "ebola",
+     "zika", "hiv", "aids", "hiv/aids", "mpox", "monkeypox", "h1n1", "h5n1", "omicron",
+     "vat", "gst", "gdp", "brexit", "medi-cal"}
+)  # fmt: skip
 MONTHS: frozenset[str] = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
@@ -329,6 +346,32 @@ MONTHS: frozenset[str] = frozenset(
 
 def _is_glued(text: str) -> bool:
     return bool(GLUED_WORDS.search(text)) and not text.startswith(NAME_PREFIXES)
+
+
+def _trim_lower_edges(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop lower-case words (and the dashes joining them) at a name's edges.
+
+    A name may open with "the" or a particle ("al-Qaeda", "de Blasio"); any other
+    lower-case word at its edge is the sentence around it: "the state Freedom Party"
+    (the party), "anti-Kovac" (Kovac), "Ostrava-area" (Ostrava), "the Daily Courier
+    that" (the paper).
+    """
+    lead = start + 1 if doc[start].lower_ == "the" else start
+    moved = lead
+    while end - moved > 1 and (
+        (doc[moved].is_lower and doc[moved].lower_ not in NAME_PARTICLES)
+        or (doc[moved].is_punct and moved > lead)
+    ):
+        moved += 1
+    if moved > lead:
+        start = moved
+    trimmed = end
+    while end - start > 1 and (
+        (doc[end - 1].is_lower and doc[end - 1].lower_ not in NAME_PARTICLES)
+        or (doc[end - 1].is_punct and end < trimmed)
+    ):
+        end -= 1
+    return start, end
 
 
 def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -360,6 +403,7 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
                 end = i
                 break
             return None
+    start, end = _trim_lower_edges(doc, start, end)
     for i in range(start + 1, end - 1):
         if doc[i].text in POSSESSIVE_MARKS:
             after = doc[i + 1]
@@ -386,6 +430,13 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+def _name_key(doc: Doc, start: int, end: int) -> str:
+    """A span's words lower-cased, without a leading "the" (for :data:`NON_ACTOR_NAMES`)."""
+    if doc[start].lower_ == "the" and end - start > 1:
+        start += 1
+    return doc[start:end].text.lower()
+
+
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     start_char = doc[start].idx
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -408,6 +459,10 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
         if cleaned is None:
             continue
         start, end = cleaned
+        if label == "PERSON" and doc[end - 1].lower_ in PLACE_HEADS:
+            continue  # a place or a fragment of one, not a person
+        if _name_key(doc, start, end) in NON_ACTOR_NAMES:
+            continue
         role: RolePhrase | None = None
         # A title phrase glued before an honorific ("Leader of Government Business Dr
         # Amery Browne", tagged PERSON or ORG): a person named from the honorific on.
