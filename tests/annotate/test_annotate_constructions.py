@@ -163,3 +163,37 @@ def test_person_in_apposition_to_a_role_acts(analyse: Analyse) -> None:
     mentions, candidates = analyse("The foreign minister, Anna Berg, criticised Norway.")
     (criticise,) = _rows(candidates, "criticise")
     assert _mention(mentions, criticise.agent_mention_index) == "Anna Berg"
+
+
+def test_named_members_listed_with_including_act(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "But nine conservatives, including the caucus's two chairs, Linda Ostrow and "
+        "Peter Vance, are backing Carla Mendes."
+    )
+    rows = _rows(candidates, "back")
+    assert sorted(_mention(mentions, c.agent_mention_index) or "" for c in rows) == [
+        "Linda Ostrow",
+        "Peter Vance",
+    ]
+    assert {_mention(mentions, c.patient_mention_index) for c in rows} == {"Carla Mendes"}
+
+
+def test_people_from_a_party_the_recogniser_missed_stand_for_its_acronym(
+    analyse: Analyse,
+) -> None:
+    mentions, candidates = analyse(
+        "Three senators from the right-wing Liberty for Arcadia (LfA) invited French "
+        "economist Paul Morel to Vienna."
+    )
+    (invite,) = _rows(candidates, "invite")
+    assert _mention(mentions, invite.agent_mention_index) == "LfA"
+    assert _mention(mentions, invite.patient_mention_index) == "Paul Morel"
+
+
+def test_people_in_apposition_to_members_of_a_body_stand_for_it(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "The two pilots, members of the Airline Pilots Association, have criticised Delta."
+    )
+    (criticise,) = _rows(candidates, "criticise")
+    assert _mention(mentions, criticise.agent_mention_index) == "the Airline Pilots Association"
+    assert _mention(mentions, criticise.patient_mention_index) == "Delta"

@@ -168,6 +168,10 @@ PLACE_NOUNS = frozenset(
 # Lists a government keeps: who adds to or removes from one acts on what is listed.
 LIST_NOUNS = frozenset({"list", "blacklist", "watchlist", "register", "registry", "roster"})
 NOMINAL_AGENT_LABELS = frozenset({"NORP", "GPE", "ORG", "PERSON"})
+# Labels of a name that can act in place of a common noun ("seven progressives, X and Y").
+NAMED_AGENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# Labels of the place or body an unnamed noun of people or places stands for.
+STAND_IN_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
 # Words that put an act noun in the background ("since Russia's invasion", "on the
 # anniversary of the attack", "after the US airstrikes"): it dates the story, it is
 # not what the story reports.
@@ -528,19 +532,34 @@ def _subject_after_dateline(tok: Token, dateline: frozenset[int]) -> Token:
     return tok
 
 
-def _named_appositions(tok: Token) -> list[Token]:
+def _named_appositions(tok: Token, depth: int = 0) -> list[Token]:
     """Named appositions of a common noun ("seven progressives, X and Y") and their
-    conjuncts; ``[tok]`` when it has none or is itself a name."""
+    conjuncts, and the named members it lists with "including" / "such as" ("seven
+    progressives, including the group's two leaders, X and Y"); ``[tok]`` when it has
+    none or is itself a name."""
     if tok.ent_type_ or tok.pos_ != "NOUN":
         return [tok]
-    named = [
-        t
-        for c in tok.children
-        if c.dep_ == "appos"
-        for t in expand_conjuncts(c)
-        if t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
-    ]
+    named: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "appos":
+            named.extend(t for t in expand_conjuncts(c) if t.ent_type_ in NAMED_AGENT_LABELS)
+        elif c.dep_ == "prep" and _lists_members(c) and depth < 2:
+            for pobj in c.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                for t in expand_conjuncts(pobj):
+                    if t.ent_type_ in NAMED_AGENT_LABELS:
+                        named.append(t)
+                    elif t.pos_ == "NOUN":
+                        named.extend(m for m in _named_appositions(t, depth + 1) if m is not t)
     return named or [tok]
+
+
+def _lists_members(prep: Token) -> bool:
+    """The preposition lists members of the noun it modifies ("including X", "such as X")."""
+    if prep.lower_ == "including":
+        return True
+    return prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such"
 
 
 def agents_and_patients(verb: Token) -> tuple[list[Token], list[Token]]:
@@ -593,13 +612,13 @@ def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], l
     return by_agents or _list_owner(verb), patients + objects
 
 
-def stand_ins(tok: Token, index: MentionIndex) -> list[Token]:
+def stand_ins(tok: Token, index: MentionIndex, depth: int = 0) -> list[Token]:
     """The named places or bodies an unnamed common noun stands for.
 
     "the islands of X, Y and Z" -> X, Y, Z; "people in northern Gaza" -> Gaza; "two
-    lawmakers from the AfD" -> the AfD. "of" counts for nouns of places
-    (:data:`PLACE_NOUNS`) and people, "in" and "from" for nouns of people
-    (:data:`COLLECTIVE_NOUNS`). A noun that is itself part of
+    lawmakers from the AfD" -> the AfD; "the doctors, members of X" -> X (through the
+    apposition). "of" counts for nouns of places (:data:`PLACE_NOUNS`) and people, "in"
+    and "from" for nouns of people (:data:`COLLECTIVE_NOUNS`). A noun that is itself part of
     a mention ("US officials", "the foreign ministry") keeps its own resolution.
     """
     if tok.ent_type_ or tok.pos_ != "NOUN" or index.for_phrase(tok.i, tok.i, tok.i + 1):
@@ -610,17 +629,36 @@ def stand_ins(tok: Token, index: MentionIndex) -> list[Token]:
     elif lemma in PLACE_NOUNS:
         preps = {"of"}
     else:
-        return [tok]  # "Russia's invasion of Ukraine": the "of" phrase is the act's object
+        preps = set()  # "Russia's invasion of Ukraine": the "of" phrase is the act's object
     named = [
         t
         for prep in tok.children
         if prep.dep_ == "prep" and prep.lower_ in preps
         for pobj in prep.children
         if pobj.dep_ == "pobj"
-        for t in expand_conjuncts(pobj)
-        if t.ent_type_ in {"GPE", "LOC", "ORG", "NORP"}
+        for conjunct in expand_conjuncts(pobj)
+        for t in _named_body(conjunct)
     ]
+    if not named and depth == 0:
+        # "The doctors, members of X, offered ...": the apposition says whom they stand for.
+        named = [
+            t
+            for c in tok.children
+            if c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in COLLECTIVE_NOUNS
+            for t in stand_ins(c, index, depth + 1)
+            if t is not c
+        ]
     return named or [tok]
+
+
+def _named_body(tok: Token) -> list[Token]:
+    """``[tok]`` when it names a place or body; for a name the recogniser missed ("the
+    right-wing Alternative for Somewhere (AfS)"), its acronym in apposition; else []."""
+    if tok.ent_type_ in STAND_IN_LABELS:
+        return [tok]
+    if tok.pos_ != "PROPN" or tok.ent_type_:
+        return []
+    return [d for d in tok.subtree if d.dep_ == "appos" and d.ent_type_ in {"ORG", "NORP"}][:1]
 
 
 def _list_owner(verb: Token) -> list[Token]:
