@@ -14,7 +14,12 @@
     in var inherited_target_roots), the pattern's own target prepositions first, then the
     order of var target_prepositions. Places that are not dictionary actors are never
     source or target, and the press is never a target (var press_name_pattern, sector
-    MED). -#}
+    MED; the one a speaker tells something "in a statement" or "in an interview", var
+    press_channel_prep_objects). A patient that names a people ("300 Indians", "Indian
+    nationals") is their country. A body named by one word of a fuller name ("the Court"
+    and "the European Court of ...") does not act on itself. An agentless passive state
+    act ("X was arrested", var state_act_lemmas) is the state's: the source is the country
+    of the patient, else the article's country. -#}
 
 with
 
@@ -47,6 +52,65 @@ actor_dictionary as (
 
 ),
 
+articles_located as (
+
+    select * from {{ ref('int_articles_located_in_countries') }}
+
+),
+
+country_actors as (
+
+    select
+        actor_id,
+        country_code
+
+    from actor_dictionary
+
+    where actor_type = 'country'
+
+),
+
+demonyms as (
+
+    select
+        alias as demonym,
+        country_code
+
+    from {{ ref('country_aliases') }}
+
+    where alias_type = 'demonym'
+
+),
+
+-- A patient that names a people, not a person ("more than 300 Indians", "two Indian
+-- nationals", "the British"), is their country, as CAMEO codes a country's civilians
+-- (used when the patient's mention resolved to no actor).
+demonym_patients as (
+
+    select
+        candidates.article_id,
+        candidates.candidate_index,
+        country_actors.actor_id
+
+    from candidates
+
+    inner join demonyms
+        on
+            regexp_extract(candidates.patient_text, '(\S+)$', 1)
+            in (demonyms.demonym, demonyms.demonym || 's')
+            or regexp_matches(
+                candidates.patient_text,
+                '(^|\s)' || demonyms.demonym
+                || ' (nationals|citizens|migrants|immigrants|people|workers|students|tourists|civilians|pilgrims)$'
+            )
+
+    inner join country_actors
+        on demonyms.country_code = country_actors.country_code
+
+    qualify count(*) over (partition by candidates.article_id, candidates.candidate_index) = 1
+
+),
+
 -- Who can be acted on: not the press. A reporter, outlet or platform that a source
 -- talks to ("told Reuters", "an interview with the Daily Post", "said on Twitter") is
 -- where the news comes from, not the counterpart of an act: dictionary actors of
@@ -73,7 +137,20 @@ with_agents as (
     select
         candidates.*,
         agents.actor_id as source_actor_id,
-        patients.actor_id as patient_actor_id
+        -- a one-word body name that is not a person's ("the Court"), to tell a body
+        -- acting on itself
+        case
+            when agents.label != 'PERSON'
+                then nullif(regexp_extract(agents.mention_text, '^(?:[Tt]he )?([A-Z][a-z]+)$', 1), '')
+        end as agent_body_word,
+        -- what a speaker says "in a statement" or "in an interview" goes to the press
+        coalesce(
+            left(candidates.act_event_code, 2) = '01'
+            and list_has_any(candidates.prep_objects, {{ var('press_channel_prep_objects') }}),
+            false
+        ) as is_said_to_press,
+        coalesce(patients.actor_id, demonym_patients.actor_id) as patient_actor_id,
+        patients.mention_text as patient_mention_text
 
     from candidates
 
@@ -87,6 +164,11 @@ with_agents as (
             candidates.article_id = patients.article_id
             and candidates.patient_mention_index = patients.mention_index
 
+    left join demonym_patients
+        on
+            candidates.article_id = demonym_patients.article_id
+            and candidates.candidate_index = demonym_patients.candidate_index
+
 ),
 
 participant_lists as (
@@ -95,6 +177,8 @@ participant_lists as (
         article_id,
         candidate_index,
         source_actor_id,
+        agent_body_word,
+        is_said_to_press,
         string_split(coalesce(pattern_target_prepositions, ''), ' ') as pattern_prepositions,
         left(act_event_code, 2) as pattern_root_code,
         from_json(
@@ -114,6 +198,8 @@ participant_rows as (
         article_id,
         candidate_index,
         source_actor_id,
+        agent_body_word,
+        is_said_to_press,
         pattern_prepositions,
         pattern_root_code,
         unnest(participant_list) as participant,
@@ -143,6 +229,11 @@ participant_targets as (
     where
         participant_mentions.actor_id is not null
         and participant_mentions.actor_id is distinct from participant_rows.source_actor_id
+        and not participant_rows.is_said_to_press
+        and not coalesce(
+            regexp_matches(participant_mentions.mention_text, '\b' || participant_rows.agent_body_word || '\b'),
+            false
+        )
         and (
             struct_extract(participant_rows.participant, 'inherited_from_sentence') is null
             or list_contains(
@@ -179,27 +270,88 @@ participant_targets as (
 
 ),
 
-final as (
+-- An act done to someone with no agent named ("X was arrested", "Y is charged with
+-- fraud") is the state's, as CAMEO coders and GDELT code it to the country's
+-- authorities: the source is the country of the patient, else the article's country.
+state_sources as (
 
     select
-        with_agents.*,
-        -- the patient, unless it is the source itself; else the preferred participant
-        coalesce(
-            nullif(with_agents.patient_actor_id, with_agents.source_actor_id),
-            participant_targets.actor_id
-        ) as target_actor_id,
-        coalesce(
-            nullif(with_agents.patient_actor_id, with_agents.source_actor_id) is null
-            and participant_targets.is_inherited,
-            false
-        ) as is_target_inherited
+        with_agents.article_id,
+        with_agents.candidate_index,
+        country_actors.actor_id
 
     from with_agents
 
+    left join resolved_mentions as patients
+        on
+            with_agents.article_id = patients.article_id
+            and with_agents.patient_mention_index = patients.mention_index
+
+    left join actor_dictionary as patient_actors
+        on patients.actor_id = patient_actors.actor_id
+
+    left join articles_located
+        on with_agents.article_id = articles_located.article_id
+
+    inner join country_actors
+        on
+            coalesce(
+                patient_actors.country_code, patients.new_actor_country_code, articles_located.country_code
+            )
+            = country_actors.country_code
+
+    where
+        with_agents.is_passive
+        and with_agents.agent_text is null
+        and with_agents.agent_mention_index is null
+        and with_agents.patient_actor_id is not null
+        and list_contains({{ var('state_act_lemmas') }}, with_agents.trigger_lemma)
+
+),
+
+-- the patient unless it is the source itself, the press or the source's own body ("the
+-- Court" and "the European Court of ..."); else the preferred participant
+patient_targets as (
+
+    select
+        with_agents.* exclude (source_actor_id),
+        coalesce(with_agents.source_actor_id, state_sources.actor_id) as source_actor_id,
+        state_sources.actor_id is not null as is_source_state,
+        case
+            when
+                not with_agents.is_said_to_press
+                and not coalesce(
+                    regexp_matches(with_agents.patient_mention_text, '\b' || with_agents.agent_body_word || '\b'),
+                    false
+                )
+                then nullif(with_agents.patient_actor_id, coalesce(with_agents.source_actor_id, state_sources.actor_id))
+        end as patient_target_actor_id
+
+    from with_agents
+
+    left join state_sources
+        on
+            with_agents.article_id = state_sources.article_id
+            and with_agents.candidate_index = state_sources.candidate_index
+
+),
+
+final as (
+
+    select
+        patient_targets.*,
+        coalesce(patient_targets.patient_target_actor_id, participant_targets.actor_id) as target_actor_id,
+        coalesce(
+            patient_targets.patient_target_actor_id is null and participant_targets.is_inherited,
+            false
+        ) as is_target_inherited
+
+    from patient_targets
+
     left join participant_targets
         on
-            with_agents.article_id = participant_targets.article_id
-            and with_agents.candidate_index = participant_targets.candidate_index
+            patient_targets.article_id = participant_targets.article_id
+            and patient_targets.candidate_index = participant_targets.candidate_index
 
 )
 
