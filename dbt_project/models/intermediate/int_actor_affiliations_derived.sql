@@ -1,7 +1,10 @@
-{#- Person -> official_of -> country/organisation, from two sources:
-    dictionary roles held on the dates the person is mentioned ("Andrey Belousov"
-    is an official of Russia), and, for people outside the dictionary, the
-    government or military role the annotator found next to their name. -#}
+{#- Person -> official_of / member_of -> country, organisation, party or legislature,
+    from three sources: dictionary roles held on the dates the person is mentioned
+    ("Andrey Belousov" is an official of Russia); for people outside the dictionary,
+    the government or military role the annotator found next to their name (their
+    country); and the links the text states next to the name (int_affiliations_stated:
+    titles, appositions, party markers, legislators' titles). An affiliation is
+    official_of when any source says so, else member_of (parties, chambers). -#}
 
 with
 
@@ -20,6 +23,12 @@ roles as (
 dictionary as (
 
     select * from {{ ref('int_actor_dictionary') }}
+
+),
+
+stated as (
+
+    select * from {{ ref('int_affiliations_stated') }}
 
 ),
 
@@ -42,6 +51,7 @@ dictionary_affiliations as (
         roles.affiliated_actor_id,
         roles.title,
         mentioned_actors.article_date,
+        'official_of' as affiliation_type,
         'dictionary_role' as affiliation_source
 
     from roles
@@ -63,6 +73,7 @@ mention_affiliations as (
         countries.actor_id as affiliated_actor_id,
         resolved_mentions.role_family as title,
         resolved_mentions.article_date,
+        'official_of' as affiliation_type,
         'mention_role' as affiliation_source
 
     from resolved_mentions
@@ -79,11 +90,27 @@ mention_affiliations as (
 
 ),
 
+stated_affiliations as (
+
+    select
+        person_actor_id,
+        affiliated_actor_id,
+        title,
+        article_date,
+        affiliation_type,
+        'stated' as affiliation_source
+
+    from stated
+
+),
+
 all_affiliations as (
 
     select * from dictionary_affiliations
     union all
     select * from mention_affiliations
+    union all
+    select * from stated_affiliations
 
 ),
 
@@ -93,7 +120,7 @@ final as (
         md5(person_actor_id || '|' || affiliated_actor_id || '|official_of') as affiliation_id,
         person_actor_id,
         affiliated_actor_id,
-        'official_of' as affiliation_type,
+        max(affiliation_type) as affiliation_type,
         string_agg(distinct title, '; ' order by title) as titles,
         min(affiliation_source) as affiliation_source,
         min(article_date) as first_date,
