@@ -1,6 +1,6 @@
 """Ingestion benchmarks for ``make bench`` (printed, never asserted).
 
-1. Extraction throughput of ``newsevents.extract.extract_article`` against bare
+1. Extraction throughput of ``newsevents.ingest.extract.extract_article`` against bare
    ``trafilatura.bare_extraction`` on the same pages, in the same process.
 2. N local pages (default 1,000) listed in a sitemap and served by a threaded HTTP
    server on 127.0.0.1, discovered, fetched and loaded into a temporary warehouse:
@@ -59,12 +59,12 @@ def _best_rate(function: Any, pages: list[bytes]) -> float:
 
 
 def bench_extraction(pages: list[bytes]) -> dict[str, float]:
-    """Articles per second: bare trafilatura vs newsevents.extract on the same pages.
+    """Articles per second: bare trafilatura vs newsevents.ingest.extract on the same pages.
 
     The two alternate for REPEATS passes and the best pass of each counts, so a
     neighbour process stealing the CPU for a while skews neither side.
     """
-    from newsevents.extract import extract_article
+    from newsevents.ingest.extract import extract_article
 
     def bare(page: bytes, url: str) -> Any:
         return trafilatura.bare_extraction(
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "meets" if extraction["ratio"] >= TARGET_RATIO else "BELOW"
     print(f"extraction on {len(sample)} pages (CPU time, best of {REPEATS} passes):")
     print(f"  bare trafilatura.bare_extraction  {extraction['bare_per_s']:8.1f} articles/s")
-    print(f"  newsevents.extract.extract_article {extraction['ours_per_s']:7.1f} articles/s")
+    print(f"  newsevents.ingest.extract.extract_article {extraction['ours_per_s']:7.1f} articles/s")
     print(f"  ratio {extraction['ratio']:.2f} ({verdict} the {TARGET_RATIO} target)")
 
     result = bench_ingest(make_pages(args.pages))

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from newsevents import __version__
-from newsevents.netguard import validate_networks
+from newsevents.ingest.netguard import validate_networks
 from newsevents.urls import strip_userinfo
 
 LOGGER = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ class FetchOptions:
     max_urls: int = DEFAULT_MAX_URLS
     # Processes that extract the fetched pages while the host threads keep fetching;
     # 0 extracts in the fetching threads. None (the default): one per CPU but one, at
-    # most 4, for batches big enough to pay for starting them (``newsevents.extract``).
+    # most 4, for batches big enough to pay for starting them (``newsevents.ingest.extract``).
     extract_workers: int | None = None
 
     def as_dict(self) -> dict[str, Any]:

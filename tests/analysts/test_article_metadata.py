@@ -1,4 +1,4 @@
-"""Bylines and publication dates analysts filter on (newsevents.metadata via extract).
+"""Bylines and publication dates analysts filter on (newsevents.ingest.metadata via extract).
 
 The accuracy floors are measured on the real-page corpus, read from ../shared at test
 time (never copied into the repository); the cleaning rules are checked on made-up
@@ -14,8 +14,8 @@ from typing import Any
 import lxml.html
 import pytest
 import yaml
-from newsevents import extract
-from newsevents.metadata import clean_author, declared_published, published_date
+from newsevents.ingest import extract
+from newsevents.ingest.metadata import clean_author, declared_published, published_date
 
 REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 # Measured 2026-11-30 on the 25 real pages: dates 23 of 25 (22 before the page's own

@@ -533,16 +533,17 @@ def test_marts_equal_the_cli_run(distributed: Distributed) -> None:
 
 def test_fetch_batch_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsevents import pipeline
+    from newsevents.ingest import batches as ingest_batches
 
     candidates = [
         [{"source_name": "s", "url": f"http://host-{n % 3}.example/{n}"} for n in range(7)]
     ]
-    monkeypatch.delenv(pipeline.ENV_BATCH_SIZE, raising=False)
+    monkeypatch.delenv(ingest_batches.ENV_BATCH_SIZE, raising=False)
     assert [len(b) for b in pipeline.plan_batches({}, candidates)] == [7]
-    monkeypatch.setenv(pipeline.ENV_BATCH_SIZE, "2")
+    monkeypatch.setenv(ingest_batches.ENV_BATCH_SIZE, "2")
     batches = pipeline.plan_batches({}, candidates)
     assert [len(b) for b in batches] == [2, 2, 2, 1]
     assert sorted(i["url"] for b in batches for i in b) == sorted(i["url"] for i in candidates[0])
-    monkeypatch.setenv(pipeline.ENV_BATCH_SIZE, "0")
-    with pytest.raises(ValueError, match=pipeline.ENV_BATCH_SIZE):
+    monkeypatch.setenv(ingest_batches.ENV_BATCH_SIZE, "0")
+    with pytest.raises(ValueError, match=ingest_batches.ENV_BATCH_SIZE):
         pipeline.plan_batches({}, candidates)

@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from newsevents import pipeline
 from newsevents.config import load_config
-from newsevents.discover import MAX_SITEMAPS, discover, feed_urls
-from newsevents.extract import extract_article
-from newsevents.fetch import Fetcher
+from newsevents.ingest import batches as ingest_batches
+from newsevents.ingest.discover import MAX_SITEMAPS, discover, feed_urls
+from newsevents.ingest.extract import extract_article
+from newsevents.ingest.fetch import Fetcher
 
 # Statuses a page may legitimately end with; anything else (or an exception) is a bug.
 PAGE_STATUSES = {"ok", "extraction_failed", "not_html", "too_large", "not_article", "too_short"}
@@ -185,7 +186,7 @@ def _process(fetch_env: Any, path: str, body: bytes, content_type: str | None) -
         "last_modified": None,
         "known_article_id": None,
     }
-    return pipeline.process_candidate(item, fetcher, sources)
+    return ingest_batches.process_candidate(item, fetcher, sources)
 
 
 @settings(

@@ -29,6 +29,7 @@ import pytest
 import yaml
 from newsevents import cli, config, pipeline
 from newsevents.config import MAX_ERROR_CHARS, ConfigError, load_config
+from newsevents.ingest import batches as ingest_batches
 
 SECRET = "s3cr3t-Pa55word"
 # Hard bound (pytest-timeout) on each case: a hang fails, it does not stall CI.
@@ -511,7 +512,7 @@ def test_local_files_big_fifo_and_unreadable_entries(
         "kind": "files",
     }
     started = time.perf_counter()
-    record = pipeline._process_file(
+    record = ingest_batches._process_file(
         item, {"local": config.Source("local", "files", path=str(root))}, 5_000_000
     )
     assert record["fetch_log"]["status"] == "invalid_url"
@@ -629,7 +630,7 @@ def test_navigation_page_is_not_article_and_a_brief_is_too_short(
 
 def test_real_articles_are_not_mistaken_for_listings(shared_dir: Path) -> None:
     """Every page of the real development corpus (read at test time) stays an article."""
-    from newsevents.extract import extract_page
+    from newsevents.ingest.extract import extract_page
 
     pages = sorted((shared_dir / "corpus" / "real" / "pages").glob("*.html"))
     if not pages:

@@ -16,10 +16,12 @@ from typing import Any
 
 import duckdb
 import pytest
-from newsevents import netguard, pipeline
+from newsevents import pipeline
 from newsevents.config import ConfigError, load_config
-from newsevents.discover import discover
-from newsevents.fetch import Fetcher
+from newsevents.ingest import batches as ingest_batches
+from newsevents.ingest import netguard
+from newsevents.ingest.discover import discover
+from newsevents.ingest.fetch import Fetcher
 
 ALLOWED = ["127.0.0.1/32"]
 SECRET = "s3cr3t-Pa55word"
@@ -297,12 +299,12 @@ def test_files_source_stays_inside_its_folder(hkit: Any, tmp_path: Path) -> None
         Path("/etc/hostname"),
     ):
         item = dict(found[0], path=str(path), url=path.as_uri())
-        record = pipeline.process_candidate(item, fetcher, sources_by_name)
+        record = ingest_batches.process_candidate(item, fetcher, sources_by_name)
         assert record["fetch_log"]["status"] == "invalid_url", path
         assert record["article"] is None
     # A files candidate claiming a source that is not a files source is refused too.
     item = dict(found[0], source_name="nope")
-    assert pipeline.process_candidate(item, fetcher, sources_by_name)["article"] is None
+    assert ingest_batches.process_candidate(item, fetcher, sources_by_name)["article"] is None
 
 
 # -- secrets ---------------------------------------------------------------------------

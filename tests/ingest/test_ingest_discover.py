@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from newsevents.config import FetchOptions, Source
-from newsevents.discover import DiscoverError, discover, parse_sitemap
-from newsevents.fetch import Fetcher
+from newsevents.ingest.discover import DiscoverError, discover, parse_sitemap
+from newsevents.ingest.fetch import Fetcher
 
 
 def fetcher(kit: Any) -> Fetcher:

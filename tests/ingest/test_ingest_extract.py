@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newsevents.extract import content_hash, extract_article
+from newsevents.ingest.extract import content_hash, extract_article
 
 BASE = "http://127.0.0.1:8000/news/"
 BOILERPLATE = (

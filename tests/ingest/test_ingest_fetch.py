@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from newsevents.config import FetchOptions
-from newsevents.fetch import Fetcher
+from newsevents.ingest.fetch import Fetcher
 
 
 def options(kit: Any, **overrides: Any) -> FetchOptions:

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 from newsevents import pipeline, warehouse
+from newsevents.ingest import batches as ingest_batches
 
 
 def site_sources(
@@ -199,7 +200,7 @@ def test_interrupted_load_recovers(
     pipeline.run_ingest(reference)
 
     settings = settings_for(tmp_path / "crash", sources)
-    monkeypatch.setattr(pipeline, "BATCH_SIZE", 6)
+    monkeypatch.setattr(ingest_batches, "BATCH_SIZE", 6)
     assert _fetch_to_spool(settings) == 4  # 20 URLs in batches of 6
     spool = warehouse.pending_spool_files(settings["spool_dir"])
     assert len(spool) == 4
@@ -238,7 +239,7 @@ def test_killed_process_mid_load_recovers(
     reference = settings_for(tmp_path / "reference", sources)
     pipeline.run_ingest(reference)
     settings = settings_for(tmp_path / "killed", sources)
-    monkeypatch.setattr(pipeline, "BATCH_SIZE", 10)
+    monkeypatch.setattr(ingest_batches, "BATCH_SIZE", 10)
     _fetch_to_spool(settings)
     script = textwrap.dedent(
         f"""

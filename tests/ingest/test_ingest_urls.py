@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from newsevents.netguard import BlockedAddressError, check_address, checked_address
+from newsevents.ingest.netguard import BlockedAddressError, check_address, checked_address
 from newsevents.urls import article_id, canonical_url, domain_of, strip_tracking
 
 

@@ -1,6 +1,6 @@
 """Extraction in worker processes (``fetch.extract_workers``): same records as in-thread.
 
-The fetch stage hands fetched pages to a process pool (``newsevents.extract``) while
+The fetch stage hands fetched pages to a process pool (``newsevents.ingest.extract``) while
 the host threads keep fetching; these tests pin that the spool records do not depend
 on where a page was extracted, that errors in a process become ``extraction_failed``
 rows, that a daemonic process (Celery, Airflow workers) extracts in-thread, and that
@@ -21,10 +21,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from newsevents import extract, pipeline, warehouse
-from newsevents import fetch as fetch_module
+from newsevents import pipeline, warehouse
 from newsevents.config import ConfigError, FetchOptions, load_config
-from newsevents.fetch import Fetcher
+from newsevents.ingest import batches as ingest_batches
+from newsevents.ingest import extract
+from newsevents.ingest import fetch as fetch_module
+from newsevents.ingest.fetch import Fetcher
 
 TIMESTAMPS = ("fetched_at",)
 PATHS = [
@@ -96,15 +98,15 @@ def test_processes_and_thread_give_the_same_records(
 def test_pages_go_to_the_processes_until_they_are_busy(kit: Any, news_site: Any) -> None:
     page = (kit.site_dir / "news" / "summit-talks.html").read_bytes()
     item = {"source_name": "picked", "url": news_site.url("/news/summit-talks.html")}
-    extractor = pipeline._Extractor.for_batch(FetchOptions(extract_workers=1), [item])
+    extractor = ingest_batches._Extractor.for_batch(FetchOptions(extract_workers=1), [item])
     assert extractor.pool is not None
     results = [
-        extractor(item, page, item["url"], pipeline._log_entry(item, "now"), "now", None)
-        for _ in range(pipeline.IN_FLIGHT_PER_WORKER + 1)
+        extractor(item, page, item["url"], ingest_batches._log_entry(item, "now"), "now", None)
+        for _ in range(ingest_batches.IN_FLIGHT_PER_WORKER + 1)
     ]
     # the first pages wait for the process; one more is extracted right here
     assert [isinstance(r, Future) for r in results] == [True, True, False]
-    settled = [pipeline._settle(item, r) for r in results]
+    settled = [ingest_batches._settle(item, r) for r in results]
     assert settled[0] == settled[-1]
     assert settled[0]["fetch_log"]["status"] == "ok"
 
@@ -115,18 +117,18 @@ def test_an_error_in_a_process_is_an_extraction_failed_row(
     page = (kit.site_dir / "news" / "summit-talks.html").read_bytes()
     item = {"source_name": "picked", "url": news_site.url("/news/summit-talks.html")}
     # no page URL: extraction raises TypeError, in the thread or the process
-    args = (item, page, None, pipeline._log_entry(item, "now"), "now", None)
+    args = (item, page, None, ingest_batches._log_entry(item, "now"), "now", None)
     try:
-        pipeline._Extractor()(*args)  # type: ignore[arg-type]
+        ingest_batches._Extractor()(*args)  # type: ignore[arg-type]
     except TypeError as exc:
-        in_thread = pipeline._failed_record(item, exc)
+        in_thread = ingest_batches._failed_record(item, exc)
     else:
         raise AssertionError("expected a TypeError")
-    extractor = pipeline._Extractor.for_batch(FetchOptions(extract_workers=1), [item])
+    extractor = ingest_batches._Extractor.for_batch(FetchOptions(extract_workers=1), [item])
     pending = extractor(*args)  # type: ignore[arg-type]
     assert isinstance(pending, Future)
-    with caplog.at_level(logging.ERROR, logger="newsevents.pipeline"):
-        in_process = pipeline._settle(item, pending)
+    with caplog.at_level(logging.ERROR, logger="newsevents.ingest.batches"):
+        in_process = ingest_batches._settle(item, pending)
     for record in (in_thread, in_process):
         record["fetch_log"].pop("fetched_at")
     assert in_process == in_thread
@@ -142,7 +144,7 @@ def test_a_dead_process_fails_its_pages_and_the_next_batch_gets_new_ones(
     pool = extract.extraction_pool(1)
     assert pool is not None
     died = pool.submit(os._exit, 3)  # what a segfault in lxml would look like
-    record = pipeline._settle(item, died)
+    record = ingest_batches._settle(item, died)
     assert record["fetch_log"]["status"] == "extraction_failed"
     assert record["fetch_log"]["detail"].startswith("BrokenProcessPool: ")
     fresh = extract.extraction_pool(1)
@@ -152,10 +154,13 @@ def test_a_dead_process_fails_its_pages_and_the_next_batch_gets_new_ones(
 
 def test_small_batches_extract_in_thread_by_default(kit: Any, news_site: Any) -> None:
     items = [{"source_name": "s", "url": news_site.url(p), "kind": "urls"} for p in PATHS]
-    assert pipeline._Extractor.for_batch(FetchOptions(), items).pool is None
-    assert pipeline._Extractor.for_batch(FetchOptions(extract_workers=0), items * 50).pool is None
+    assert ingest_batches._Extractor.for_batch(FetchOptions(), items).pool is None
+    assert (
+        ingest_batches._Extractor.for_batch(FetchOptions(extract_workers=0), items * 50).pool
+        is None
+    )
     files = [dict(item, kind="files") for item in items] * 50
-    assert pipeline._Extractor.for_batch(FetchOptions(extract_workers=2), files).pool is None
+    assert ingest_batches._Extractor.for_batch(FetchOptions(extract_workers=2), files).pool is None
     assert not extract.extraction_pool_running(2)
 
 
@@ -174,7 +179,7 @@ def test_daemonic_process_extracts_in_thread(
     monkeypatch.setattr(
         extract.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True)
     )
-    with caplog.at_level(logging.INFO, logger="newsevents.extract"):
+    with caplog.at_level(logging.INFO, logger="newsevents.ingest.extract"):
         assert extract.extraction_pool(2) is None
         assert extract.extraction_pool(2) is None
     notes = [r.getMessage() for r in caplog.records if "daemonic" in r.getMessage()]
@@ -219,7 +224,7 @@ def test_processes_end_with_a_killed_parent(
     """A run killed with SIGKILL (the crash tests, an OOM kill) leaves no process behind."""
     children_die_with_parent(
         tmp_path,
-        "__import__('newsevents.extract', fromlist=['x']).extraction_pool(2)",
+        "__import__('newsevents.ingest.extract', fromlist=['x']).extraction_pool(2)",
         "extraction",
     )
 

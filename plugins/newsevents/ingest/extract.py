@@ -21,7 +21,7 @@ import trafilatura
 from htmldate import find_date
 
 from newsevents import __version__
-from newsevents.metadata import clean_author, published_date
+from newsevents.ingest.metadata import clean_author, published_date
 from newsevents.urls import article_id, canonical_url, domain_of, scrub_userinfo, strip_userinfo
 from newsevents.workers import init_worker
 
