@@ -75,6 +75,11 @@ patterns as (
         || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
         filter (where term_kind in ('role', 'office'))
         || ')' as any_role,
+        -- A party's people: roles of any organisation and candidates, nominees, challengers.
+        '(?i:'
+        || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
+        filter (where term_kind in ('role', 'office', 'party_role'))
+        || ')' as party_role,
         '(?i:'
         || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
         filter (where term_kind = 'office')
@@ -233,7 +238,14 @@ pairs as (
                 affiliates.sentence_start - people.sentence_end
             )
         end as gap_text,
-        substr(affiliates.sentence_text, affiliates.sentence_end + 1, 80) as tail_text
+        substr(affiliates.sentence_text, affiliates.sentence_end + 1, 80) as tail_text,
+        -- "In Paris President Jo Bloggs ...": a place after a preposition is where, not whose.
+        affiliates.is_place
+        and regexp_matches(
+            substr(affiliates.sentence_text, 1, affiliates.sentence_start),
+            '(?i)(?:^|\s)(?:in|at|from|to|into|near|outside|inside|across|throughout|around|over'
+            || '|via|through|towards?|on|by|visiting)\s+(?:the\s+)?$'
+        ) as is_after_preposition
 
     from people
 
@@ -262,7 +274,9 @@ pair_links as (
     select
         pairs.*,
         case
-            when pairs.is_place then patterns.office_role else patterns.any_role
+            when pairs.is_place then patterns.office_role
+            when pairs.is_party then patterns.party_role
+            else patterns.any_role
         end as role_pattern,
         patterns.modifier,
         patterns.capitalised,
@@ -291,6 +305,7 @@ matched_pairs as (
             -- "Acme Union President Jo Bloggs", "Ruritania's interior minister Jo Bloggs"
             when
                 is_before_person
+                and not is_after_preposition
                 and regexp_matches(
                     gap_text,
                     '^(?:[''’]s?)?\s+(?:(?:' || modifier || '|' || capitalised || ')\s+){0,2}'
