@@ -18,8 +18,9 @@
     press_channel_prep_objects). A patient that names a people ("300 Indians", "Indian
     nationals") is their country. A body named by one word of a fuller name ("the Court"
     and "the European Court of ...") does not act on itself. An agentless passive state
-    act ("X was arrested", var state_act_lemmas) is the state's: the source is the country
-    of the patient, else the article's country. -#}
+    act ("X was arrested", var state_act_lemmas) is the state's: the source is the
+    authority the article names (var state_authority_pattern), else the country of the
+    patient, else the article's country. -#}
 
 with
 
@@ -270,15 +271,39 @@ participant_targets as (
 
 ),
 
+-- The authority an article names for the state's acts on people (police, prosecutors,
+-- immigration; var state_authority_pattern): the most mentioned, then the first named.
+article_authorities as (
+
+    select
+        article_id,
+        actor_id
+
+    from resolved_mentions
+
+    where
+        actor_id is not null
+        and regexp_matches(coalesce(mention_text, ''), '{{ var("state_authority_pattern") }}')
+
+    group by article_id, actor_id
+
+    qualify row_number() over (
+        partition by article_id
+        order by count(*) desc, min(mention_index) asc
+    ) = 1
+
+),
+
 -- An act done to someone with no agent named ("X was arrested", "Y is charged with
 -- fraud") is the state's, as CAMEO coders and GDELT code it to the country's
--- authorities: the source is the country of the patient, else the article's country.
+-- authorities: the authority the article names, else the country of the patient, else
+-- the article's country.
 state_sources as (
 
     select
         with_agents.article_id,
         with_agents.candidate_index,
-        country_actors.actor_id
+        coalesce(article_authorities.actor_id, country_actors.actor_id) as actor_id
 
     from with_agents
 
@@ -293,12 +318,15 @@ state_sources as (
     left join articles_located
         on with_agents.article_id = articles_located.article_id
 
-    inner join country_actors
+    left join country_actors
         on
             coalesce(
                 patient_actors.country_code, patients.new_actor_country_code, articles_located.country_code
             )
             = country_actors.country_code
+
+    left join article_authorities
+        on with_agents.article_id = article_authorities.article_id
 
     where
         with_agents.is_passive
@@ -306,6 +334,7 @@ state_sources as (
         and with_agents.agent_mention_index is null
         and with_agents.patient_actor_id is not null
         and list_contains({{ var('state_act_lemmas') }}, with_agents.trigger_lemma)
+        and coalesce(article_authorities.actor_id, country_actors.actor_id) is not null
 
 ),
 
