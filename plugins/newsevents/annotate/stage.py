@@ -36,6 +36,7 @@ from newsevents.annotate.headline import (
     link_headline_surnames,
     split_glued_entities,
 )
+from newsevents.annotate.known_names import PIPE_NAME as KNOWN_NAMES_PIPE
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
 from newsevents.warehouse import limit_memory
@@ -122,6 +123,9 @@ def load_model(name: str) -> Language:
     nlp = spacy.load(name)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_PIPE, before="parser")
+    if "ner" in nlp.pipe_names:
+        # Known multi-word names of the dictionary win over the NER's pieces (known_names).
+        nlp.add_pipe(KNOWN_NAMES_PIPE, after="ner")
     return nlp
 
 
