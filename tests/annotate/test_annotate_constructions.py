@@ -197,3 +197,51 @@ def test_people_in_apposition_to_members_of_a_body_stand_for_it(analyse: Analyse
     (criticise,) = _rows(candidates, "criticise")
     assert _mention(mentions, criticise.agent_mention_index) == "the Airline Pilots Association"
     assert _mention(mentions, criticise.patient_mention_index) == "Delta"
+
+
+def test_passive_vote_in_a_chamber_is_the_chamber_against_the_proposer(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "The motion brought by Senator Ravi Persad was defeated in the Senate on Monday."
+    )
+    (defeat,) = _rows(candidates, "defeat")
+    assert _mention(mentions, defeat.agent_mention_index) == "Senate"
+    assert _mention(mentions, defeat.patient_mention_index) == "Ravi Persad"
+    assert defeat.object_lemma == "motion"  # the verb patterns still see what was defeated
+    (bring,) = _rows(candidates, "bring")  # the proposer does not bring himself
+    assert _mention(mentions, bring.agent_mention_index) == "Ravi Persad"
+    assert bring.patient_mention_index is None
+    _, tally = analyse("The bill was passed in the National Assembly by 120 votes to 40.")
+    (passed,) = _rows(tally, "pass")
+    assert passed.agent_text == "the National Assembly"  # a vote count is no agent
+    assert passed.modality is None  # a proposal voted down is no contest result
+    _, place = analyse("The statue was rejected in the town square on Monday.")
+    assert all(c.agent_text is None for c in _rows(place, "reject"))
+
+
+def test_the_proposal_stands_for_who_made_it(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Chile proposed a ceasefire on Monday. Peru rejected the proposal."
+    )
+    (reject,) = _rows(candidates, "reject")
+    assert _mention(mentions, reject.agent_mention_index) == "Peru"
+    assert _mention(mentions, reject.patient_mention_index) == "Chile"
+    assert reject.object_lemma == "proposal"
+    _, unknown = analyse("Peru rejected the proposal.")
+    (alone,) = _rows(unknown, "reject")
+    assert alone.patient_mention_index is None
+
+
+def test_negated_acceptance_of_an_offer_is_a_rejection(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "The Red Cross offered to vaccinate the detainees. "
+        "The Interior Ministry refused to accept the offer."
+    )
+    (reject,) = _rows(candidates, "reject")
+    assert reject.trigger_text == "accept"
+    assert not reject.is_negated
+    assert _mention(mentions, reject.patient_mention_index) == "The Red Cross"
+    _, hedged = analyse("Chile would not accept the plan.")
+    (accept,) = _rows(hedged, "accept")  # a hedge is no rejection
+    assert accept.is_negated
+    _, other = analyse("Chile did not accept responsibility for the crash.")
+    assert _rows(other, "accept") and not _rows(other, "reject")

@@ -65,7 +65,21 @@ or a patient. What dbt gets, and how it is derived:
   for those it is "in" or "from" ("people in northern Gaza" -> Gaza, "two lawmakers
   from the AfD" -> the AfD).
 * a common-noun subject with named appositions ("seven progressives, Pramila Jayapal
-  and Mark Pocan, are supporting ...") acts through the people it names: one agent each.
+  and Mark Pocan, are supporting ...") or named members after "including" / "such as"
+  ("seven progressives, including the group's two leaders, X and Y, ...") acts through
+  the people it names: one agent each. An apposition "members of X" makes the noun
+  stand for X ("the doctors, members of X, offered ..."), and a party name the
+  recogniser missed stands for its acronym in apposition ("lawmakers from the
+  Alternative for Y (AfY)" -> AfY).
+* a proposal (:data:`PROPOSAL_NOUNS`: motion, offer, request, plan ...) stands for who
+  made it: "the motion brought by X" -> X, and "the offer" / "the proposal" with no
+  maker in its phrase -> the named agent of the nearest earlier act of that kind ("X
+  offered ... Y rejected the offer": Y -> X). ``object_lemma`` stays the proposal's.
+  A passive vote verb on a proposal takes the chamber of its "in" phrase as agent
+  ("the motion was defeated in the Senate"), a vote count is no "by" agent, and a
+  proposal voted down is no contest result. A stated, negated acceptance of a proposal
+  ("did not accept the offer", "refused to approve the plan") is a rejection:
+  ``trigger_lemma`` 'reject', not negated; hedged ("would not accept") it stays negated.
 * nominal events: a noun of :data:`NOMINAL_TRIGGERS` ("the Israeli assault on Gaza",
   "Russia's invasion of Ukraine", "airstrikes by X") with a named agent (possessor,
   demonym or name modifier, or a "by" phrase) is a candidate of its own, with the
@@ -164,6 +178,55 @@ PLACE_NOUNS = frozenset(
     {"island", "country", "nation", "state", "city", "town", "village", "region",
      "province", "territory", "republic", "kingdom", "capital", "district", "county",
      "government", "leadership", "member"}
+)  # fmt: skip
+# Proposals put to a vote or to a counterpart; a proposal stands for whoever made it
+# ("the motion brought by X was defeated", "did not accept the offer").
+PROPOSAL_NOUNS = frozenset(
+    {"motion", "amendment", "bill", "resolution", "proposal", "offer", "request", "petition",
+     "plan", "demand", "invitation", "measure", "appeal", "bid", "ultimatum", "initiative"}
+)  # fmt: skip
+# Verbs of a vote that passes or defeats a proposal.
+VOTE_LEMMAS = frozenset(
+    {"defeat", "reject", "pass", "approve", "adopt", "carry", "ratify", "vote", "block",
+     "table", "endorse", "uphold", "overturn", "kill", "sink"}
+)  # fmt: skip
+# Verbs that make each kind of proposal: "the offer" stands for whoever offered last.
+PROPOSAL_VERBS = {
+    "offer": frozenset({"offer"}),
+    "proposal": frozenset({"propose"}),
+    "request": frozenset({"request"}),
+    "demand": frozenset({"demand"}),
+    "invitation": frozenset({"invite"}),
+    "appeal": frozenset({"appeal"}),
+    "petition": frozenset({"petition"}),
+    "bid": frozenset({"bid"}),
+    "plan": frozenset({"propose", "unveil"}),
+    "motion": frozenset({"move", "table", "file"}),
+    "amendment": frozenset({"propose", "table", "move"}),
+    "resolution": frozenset({"propose", "table", "introduce", "draft"}),
+    "bill": frozenset({"introduce", "sponsor", "table"}),
+}
+# How far back "the offer" looks for the act that made it.
+PROPOSAL_SENTENCES_BACK = 3
+# Determiners of a definite reference back to something named before ("the offer").
+ROLE_NOUN_DETERMINERS = frozenset({"the", "this", "that"})
+# A negated acceptance of a proposal is coded as this verb's rejection (CAMEO 12).
+ACCEPTING_LEMMAS = frozenset({"accept", "approve"})
+REJECTING_LEMMA = "reject"
+# Heads of a "by" phrase that counts votes instead of naming who voted.
+TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
+# Verbs of making a proposal: "the motion brought by X" stands for X.
+PROPOSING_LEMMAS = frozenset(
+    {"bring", "table", "move", "propose", "introduce", "file", "sponsor", "submit", "present",
+     "make", "put", "draft", "author", "offer", "lodge", "issue", "send", "extend"}
+)  # fmt: skip
+# Heads of the names of legislatures and their chambers ("the Senate", "the House of
+# Commons", "the National Assembly", "the Bundestag").
+LEGISLATURE_NOUNS = frozenset(
+    {"senate", "house", "parliament", "assembly", "congress", "chamber", "legislature",
+     "council", "commons", "lords", "committee", "duma", "knesset", "bundestag", "bundesrat",
+     "diet", "sejm", "majlis", "rada", "storting", "riksdag", "folketing", "cortes", "dáil",
+     "seanad", "legislative", "lok", "rajya"}
 )  # fmt: skip
 # Lists a government keeps: who adds to or removes from one acts on what is listed.
 LIST_NOUNS = frozenset({"list", "blacklist", "watchlist", "register", "registry", "roster"})
@@ -392,13 +455,29 @@ class MentionIndex:
         return self._best(m for i in range(start, end) for m in self._by_token.get(i, []))
 
 
+def _own_object(verb: Token, patient: Token | None, passive: bool) -> Token | None:
+    """The patient whose phrases are the verb's participants: not a passive's subject, nor
+    a stand-in named outside the verb's clause ("rejected the offer" -> who offered)."""
+    if passive or patient is None:
+        return None
+    return patient if verb.left_edge.i <= patient.i <= verb.right_edge.i else None
+
+
 def expand_conjuncts(tok: Token) -> list[Token]:
-    """``tok`` and the tokens coordinated with it ("Xi and Putin" → [Xi, Putin])."""
+    """``tok`` and the tokens coordinated with it ("Xi and Putin" → [Xi, Putin]); a conjunct
+    inside the same name ("Customs and Border Protection") is no other actor."""
     out = [tok]
     for child in tok.children:
-        if child.dep_ == "conj" and child.pos_ != "VERB":
+        if child.dep_ == "conj" and child.pos_ != "VERB" and not _same_name(tok, child):
             out.extend(expand_conjuncts(child))
     return out
+
+
+def _same_name(tok: Token, other: Token) -> bool:
+    """``other`` continues the entity ``tok`` is part of (no "B" tag between them)."""
+    if not tok.ent_type_ or other.ent_iob_ != "I" or other.i < tok.i:
+        return False
+    return all(t.ent_iob_ == "I" for t in tok.doc[tok.i + 1 : other.i + 1])
 
 
 def phrase_bounds(head: Token) -> tuple[int, int]:
@@ -551,7 +630,7 @@ def _named_appositions(tok: Token, depth: int = 0) -> list[Token]:
                     if t.ent_type_ in NAMED_AGENT_LABELS:
                         named.append(t)
                     elif t.pos_ == "NOUN":
-                        named.extend(m for m in _named_appositions(t, depth + 1) if m is not t)
+                        named.extend(m for m in _named_appositions(t, depth + 1) if m.i != t.i)
     return named or [tok]
 
 
@@ -603,16 +682,18 @@ def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], l
         for c in verb.children
         if c.dep_ == "agent"
         for p in c.children
-        if p.dep_ == "pobj"
+        if p.dep_ == "pobj" and not _is_tally(p)
         for t in expand_conjuncts(p)
     ]
     patients = subj
     if verb.dep_ == "acl" and not patients and verb.head.pos_ in {"NOUN", "PROPN"}:
         patients = expand_conjuncts(verb.head)
-    return by_agents or _list_owner(verb), patients + objects
+    return by_agents or _list_owner(verb) or _chamber(verb, patients), patients + objects
 
 
-def stand_ins(tok: Token, index: MentionIndex, depth: int = 0) -> list[Token]:
+def stand_ins(
+    tok: Token, index: MentionIndex, depth: int = 0, verb: Token | None = None
+) -> list[Token]:
     """The named places or bodies an unnamed common noun stands for.
 
     "the islands of X, Y and Z" -> X, Y, Z; "people in northern Gaza" -> Gaza; "two
@@ -624,6 +705,8 @@ def stand_ins(tok: Token, index: MentionIndex, depth: int = 0) -> list[Token]:
     if tok.ent_type_ or tok.pos_ != "NOUN" or index.for_phrase(tok.i, tok.i, tok.i + 1):
         return [tok]
     lemma = tok.lemma_.lower()
+    if lemma in PROPOSAL_NOUNS:
+        return _proposers(tok, verb) or _earlier_proposers(tok, verb) or [tok]
     if lemma in COLLECTIVE_NOUNS:
         preps = {"of", "in", "from"}
     elif lemma in PLACE_NOUNS:
@@ -646,9 +729,82 @@ def stand_ins(tok: Token, index: MentionIndex, depth: int = 0) -> list[Token]:
             for c in tok.children
             if c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in COLLECTIVE_NOUNS
             for t in stand_ins(c, index, depth + 1)
-            if t is not c
+            if t.i != c.i
         ]
     return named or [tok]
+
+
+def _declines_proposal(
+    verb: Token,
+    lemma: str,
+    negated: bool,
+    mode: str | None,
+    passive: bool,
+    patients: Sequence[Token],
+) -> bool:
+    """A stated, negated acceptance of a proposal ("did not accept the offer", "refused to
+    approve the plan"): a rejection, not a non-event. Not when hedged ("would not accept")."""
+    return (
+        negated
+        and mode is None
+        and not passive
+        and lemma in ACCEPTING_LEMMAS
+        and verb.pos_ == "VERB"
+        and any(p.lemma_.lower() in PROPOSAL_NOUNS for p in patients)
+    )
+
+
+def _proposers(noun: Token, verb: Token | None = None) -> list[Token]:
+    """Who made a proposal, named in its participle clause ("a motion brought by X"); not
+    for that participle itself (``verb``): X brought the motion, not X."""
+    return [
+        t
+        for acl in noun.children
+        if acl.dep_ == "acl"
+        and acl.tag_ == "VBN"
+        and acl.lemma_.lower() in PROPOSING_LEMMAS
+        and (verb is None or acl.i != verb.i)
+        for agent in acl.children
+        if agent.dep_ == "agent"
+        for pobj in agent.children
+        if pobj.dep_ == "pobj"
+        for t in expand_conjuncts(pobj)
+        if t.ent_type_ in NAMED_AGENT_LABELS
+    ]
+
+
+def _earlier_proposers(noun: Token, verb: Token | None) -> list[Token]:
+    """Who made "the offer" / "the proposal" / "this request": the named agent of the
+    nearest earlier act of that kind (a verb of :data:`PROPOSAL_VERBS`, or the same noun
+    with a named possessor or "by"/"from" phrase) in its sentence or the
+    :data:`PROPOSAL_SENTENCES_BACK` before it; never the agent of ``verb`` itself."""
+    if not any(c.dep_ == "det" and c.lower_ in ROLE_NOUN_DETERMINERS for c in noun.children):
+        return []
+    if any(c.dep_ in {"poss", "compound", "nmod", "acl", "relcl"} for c in noun.children):
+        return []
+    lemma = noun.lemma_.lower()
+    verbs = PROPOSAL_VERBS.get(lemma, frozenset())
+    doc = noun.doc
+    sent_of = sentence_index_by_token(doc)
+    own = {t.lower_ for t in (agents_and_patients(verb)[0] if verb is not None else [])}
+    first = noun.i
+    while first > 0 and sent_of[first - 1] >= sent_of[noun.i] - PROPOSAL_SENTENCES_BACK:
+        first -= 1
+    for tok in reversed(doc[first : noun.i]):
+        found: list[Token] = []
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in verbs and not is_negated(tok):
+            found = agents_and_patients(tok)[0]
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() == lemma and tok.i != noun.i:
+            found = [
+                t
+                for c in tok.children
+                if c.dep_ == "poss" or (c.dep_ in {"prep", "agent"} and c.lower_ in {"by", "from"})
+                for t in ([c] if c.dep_ == "poss" else [p for p in c.children if p.dep_ == "pobj"])
+            ]
+        named = [t for t in found if t.ent_type_ in NAMED_AGENT_LABELS and t.lower_ not in own]
+        if found:
+            return named  # the nearest act decides, named or not
+    return []
 
 
 def _named_body(tok: Token) -> list[Token]:
@@ -659,6 +815,30 @@ def _named_body(tok: Token) -> list[Token]:
     if tok.pos_ != "PROPN" or tok.ent_type_:
         return []
     return [d for d in tok.subtree if d.dep_ == "appos" and d.ent_type_ in {"ORG", "NORP"}][:1]
+
+
+def _is_tally(tok: Token) -> bool:
+    """A vote count, not who acted ("passed by 120 votes to 40", "by a wide margin")."""
+    return tok.lemma_.lower() in TALLY_NOUNS or tok.like_num
+
+
+def _chamber(verb: Token, patients: list[Token]) -> list[Token]:
+    """The legislature a proposal was voted on in ("the motion was defeated in the Senate",
+    "the bill was passed in Parliament"): a passive vote verb whose patient is a proposal
+    (:data:`PROPOSAL_NOUNS`) takes the chamber of its "in" phrase as agent."""
+    if verb.lemma_.lower() not in VOTE_LEMMAS or not any(
+        p.lemma_.lower() in PROPOSAL_NOUNS for p in patients
+    ):
+        return []
+    return [
+        pobj
+        for prep in verb.children
+        if prep.dep_ == "prep" and prep.lower_ == "in"
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+        and pobj.lemma_.lower() in LEGISLATURE_NOUNS
+        and pobj.ent_type_ in {"ORG", "GPE", ""}
+    ]
 
 
 def _list_owner(verb: Token) -> list[Token]:
@@ -835,7 +1015,13 @@ def is_question(verb: Token) -> bool:
 
 
 def _in_contest(verb: Token) -> bool:
-    """The verb's sentence talks about an election, vote or game."""
+    """The verb's sentence talks about an election, vote or game, and what was beaten is
+    no proposal ("the motion was defeated by 14 votes to 10" is a rejection)."""
+    if any(
+        c.dep_ in {"nsubjpass", "dobj"} and c.lemma_.lower() in PROPOSAL_NOUNS
+        for c in verb.children
+    ):
+        return False
     start, end = sentence_bounds(verb.doc, verb.i)
     return any(t.lower_ in CONTEST_WORDS for t in verb.doc[start:end])
 
@@ -1125,6 +1311,11 @@ def extract_candidates(
         speaker_tok = reporter(clause) if clause is not None else None
         speaker = _phrase(speaker_tok, index)
         passive = not nominal and is_passive(verb)
+        negated = is_negated(clause) if clause is not None else False
+        mode = modality(clause) if clause is not None else None
+        if _declines_proposal(verb, lemma, negated, mode, passive, patients):
+            # "X did not accept the offer": the act reported is a rejection.
+            lemma, negated = REJECTING_LEMMA, False
         shared = {
             "sentence_index": sent_of[verb.i],
             "trigger_text": verb.text,
@@ -1135,14 +1326,21 @@ def extract_candidates(
             if nominal
             else next((c.lower_ for c in verb.children if c.dep_ == "prt"), None),
             "is_passive": passive,
-            "is_negated": is_negated(clause) if clause is not None else False,
-            "modality": modality(clause) if clause is not None else None,
+            "is_negated": negated,
+            "modality": mode,
             "reported_by_text": speaker.text,
             "reported_by_mention_index": speaker.mention_index,
             **_date_fields(clause if clause is not None else verb, published),
         }
-        agents = [named for t in agents for named in stand_ins(t, index)]
-        patients = [named for t in patients for named in stand_ins(t, index)]
+        agents = [named for t in agents for named in stand_ins(t, index, verb=verb)]
+        # What the verb acted on, by the stand-in's position: its lemma is the object's.
+        stood_for: dict[int, Token] = {}
+        named_patients: list[Token] = []
+        for t in patients:
+            for named in stand_ins(t, index, verb=verb):
+                stood_for.setdefault(named.i, t)
+                named_patients.append(named)
+        patients = named_patients
         agent_toks: list[Token | None] = [*agents] or [None]
         patient_toks: list[Token | None] = [*patients] or [None]
         reciprocal = (
@@ -1183,14 +1381,16 @@ def extract_candidates(
                 ):
                     # "Scott told King, '...'": the person told is the interviewer.
                     patient = _Phrase(patient.text, patient.start_char, patient.end_char, None)
-                pairs = _participant_pairs(verb, patient_tok if not passive else None)
+                pairs = _participant_pairs(verb, _own_object(verb, patient_tok, passive))
                 preps = " ".join(dict.fromkeys(p.lower_ for p, _ in pairs)) or None
                 for split in _split_participants(pairs, index):
                     out.append(
                         Candidate(
                             candidate_index=len(out),
                             prepositions=preps,
-                            object_lemma=object_lemma(patient_tok),
+                            object_lemma=object_lemma(
+                                None if patient_tok is None else stood_for[patient_tok.i]
+                            ),
                             agent_text=agent.text,
                             agent_start_char=agent.start_char,
                             agent_end_char=agent.end_char,
