@@ -331,7 +331,7 @@ matched_pairs as (
                 not is_before_person
                 and regexp_matches(
                     gap_text,
-                    '^\s*,\s+(?:(?:a|an|the)\s+[^,;()]{1,40},\s+who\s+(?:is|was)\s+|who\s+(?:is|was)\s+)?'
+                    '^\s*,\s+(?:(?:a|an|the)\s+[^,;()]{1,40},\s+who\s+(?:is|was)\s+|who\s+(?:is|was)\s+|both\s+)?'
                     || '(?:(?:a|an|the)\s+)?(?:(?:' || modifier || '|\d{4})\s+){0,3}$'
                 )
                 and regexp_matches(
@@ -354,12 +354,29 @@ matched_pairs as (
                 not is_before_person
                 and regexp_matches(
                     gap_text,
-                    '^\s*,\s+(?:who\s+(?:is|was)\s+)?(?:(?:a|an|the)\s+)?(?:(?:' || modifier || '|'
+                    '^\s*,\s+(?:who\s+(?:is|was)\s+|both\s+)?(?:(?:a|an|the)\s+)?(?:(?:' || modifier || '|'
                     || capitalised || ')\s+){0,2}' || role_pattern
                     || '\s+(?:of|at|for|with)\s+(?:(?:the|its)\s+)?(?:(?:' || capitalised
                     || '|\d[\p{L}\p{N}]*)\s+){0,3}$'
                 )
                 then 'role_of'
+            -- "Jo Bloggs, assigned to a unit at the Acme Union", "..., who works for ..."
+            when
+                not is_before_person
+                and not is_place
+                and (
+                    regexp_matches(
+                        gap_text,
+                        '^\s*,\s+(?:both\s+)?(?:assigned|posted|stationed|employed|working|serving)'
+                        || '\s+(?:to|at|by|for|with|in)\s+(?:[^,;()]{0,50}?\s+(?:at|of|in)\s+)?(?:the\s+)?$'
+                    )
+                    or regexp_matches(
+                        gap_text,
+                        '^\s*,\s+who\s+(?:both\s+)?(?:works?|worked|serves?|served)\s+(?:at|for|with|in)'
+                        || '\s+(?:the\s+)?$'
+                    )
+                )
+                then 'participle'
             -- "Jo Bloggs of the Acme Union"; a place only after a public-office title
             when
                 not is_before_person
@@ -392,11 +409,53 @@ text_links as (
             )
         ) as title,
         case when is_party then 'member_of' else 'official_of' end as affiliation_type,
-        link_kind
+        link_kind,
+        regexp_matches(gap_text, '^\s*,\s+(?:who\s+(?:are|were)\s+)?both\s') as is_shared
 
     from matched_pairs
 
     where link_kind is not null
+
+),
+
+-- "Jo Bloggs and Pat Doe, assigned to ..." / "..., both officials of ...": the first
+-- name shares the second one's participle, or an apposition that says "both".
+coordinated_links as (
+
+    select
+        first_people.mention_id,
+        first_people.article_id,
+        first_people.article_date,
+        first_people.actor_id as person_actor_id,
+        text_links.affiliated_actor_id,
+        text_links.title,
+        text_links.affiliation_type,
+        'coordinated' as link_kind
+
+    from text_links
+
+    inner join people as second_people
+        on text_links.mention_id = second_people.mention_id
+
+    inner join people as first_people
+        on
+            second_people.article_id = first_people.article_id
+            and second_people.annotator_version = first_people.annotator_version
+            and second_people.text_part = first_people.text_part
+            and second_people.sentence_index = first_people.sentence_index
+            and second_people.sentence_start > first_people.sentence_end
+
+    where
+        (text_links.link_kind = 'participle' or text_links.is_shared)
+        and first_people.actor_id != text_links.affiliated_actor_id
+        and regexp_matches(
+            substr(
+                second_people.sentence_text,
+                first_people.sentence_end + 1,
+                second_people.sentence_start - first_people.sentence_end
+            ),
+            '^\s+and\s+$'
+        )
 
 ),
 
@@ -579,7 +638,9 @@ dictionary_country_links as (
 
 all_links as (
 
-    select * from text_links
+    select * exclude (is_shared) from text_links
+    union all
+    select * from coordinated_links
     union all
     select * from marker_links
     union all
