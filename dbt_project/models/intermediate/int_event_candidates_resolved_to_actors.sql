@@ -12,8 +12,9 @@
     source, else the preferred prepositional participant: the clause's own before one the
     annotator inherited from an earlier sentence of the paragraph (a target only for roots
     in var inherited_target_roots), the pattern's own target prepositions first, then the
-    order of var target_prepositions. Places that are not dictionary actors are never
-    source or target, and the press is never a target (var press_name_pattern, sector
+    order of var target_prepositions. Places that are not dictionary actors are never a
+    source, and a target only of force aimed at them (vars place_target_roots,
+    place_target_prepositions); the press is never a target (var press_name_pattern, sector
     MED; the one a speaker tells something "in a statement" or "in an interview", var
     press_channel_prep_objects). A patient that names a people ("300 Indians", "Indian
     nationals") is their country. A body named by one word of a fuller name ("the Court"
@@ -37,13 +38,23 @@ candidates as (
 
 ),
 
+mentions as (
+
+    select
+        *,
+        coalesce(resolution_method = 'new_actor' and new_actor_type = 'location', false) as is_unlisted_place
+
+    from {{ ref('int_mentions_resolved_to_actors') }}
+
+),
+
+-- Places outside the dictionary ("the Black Sea", "Rustaveli Avenue") are where
+-- something happens, not who acts; they are acted on only by force (see target_mentions).
 resolved_mentions as (
 
-    select * from {{ ref('int_mentions_resolved_to_actors') }}
+    select * from mentions
 
-    -- Places outside the dictionary ("the Black Sea", "Rustaveli Avenue") are where
-    -- something happens, not who acts or is acted on.
-    where not coalesce(resolution_method = 'new_actor' and new_actor_type = 'location', false)
+    where not is_unlisted_place
 
 ),
 
@@ -115,20 +126,23 @@ demonym_patients as (
 -- Who can be acted on: not the press. A reporter, outlet or platform that a source
 -- talks to ("told Reuters", "an interview with the Daily Post", "said on Twitter") is
 -- where the news comes from, not the counterpart of an act: dictionary actors of
--- sector MED, role sector MED, or a name matching var press_name_pattern.
+-- sector MED, role sector MED, or a name matching var press_name_pattern. A place
+-- outside the dictionary is a target only of force aimed at it (roots in var
+-- place_target_roots, as the patient or the object of var place_target_prepositions:
+-- "the assault on the Gaza Strip", "shelled the port of X").
 target_mentions as (
 
-    select resolved_mentions.*
+    select mentions.*
 
-    from resolved_mentions
+    from mentions
 
     left join actor_dictionary
-        on resolved_mentions.actor_id = actor_dictionary.actor_id
+        on mentions.actor_id = actor_dictionary.actor_id
 
     where not (
-        coalesce(actor_dictionary.sector, resolved_mentions.new_actor_sector, resolved_mentions.role_sector, '')
+        coalesce(actor_dictionary.sector, mentions.new_actor_sector, mentions.role_sector, '')
         = 'MED'
-        or regexp_matches(coalesce(resolved_mentions.mention_text, ''), '{{ var("press_name_pattern") }}')
+        or regexp_matches(coalesce(mentions.mention_text, ''), '{{ var("press_name_pattern") }}')
     )
 
 ),
@@ -164,6 +178,10 @@ with_agents as (
         on
             candidates.article_id = patients.article_id
             and candidates.patient_mention_index = patients.mention_index
+            and (
+                not patients.is_unlisted_place
+                or list_contains({{ var('place_target_roots') }}, left(candidates.act_event_code, 2))
+            )
 
     left join demonym_patients
         on
@@ -231,6 +249,16 @@ participant_targets as (
         participant_mentions.actor_id is not null
         and participant_mentions.actor_id is distinct from participant_rows.source_actor_id
         and not participant_rows.is_said_to_press
+        and (
+            not participant_mentions.is_unlisted_place
+            or (
+                list_contains({{ var('place_target_roots') }}, participant_rows.pattern_root_code)
+                and list_contains(
+                    {{ var('place_target_prepositions') }},
+                    lower(struct_extract(participant_rows.participant, 'prep'))
+                )
+            )
+        )
         and not coalesce(
             regexp_matches(participant_mentions.mention_text, '\b' || participant_rows.agent_body_word || '\b'),
             false
