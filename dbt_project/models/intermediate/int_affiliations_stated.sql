@@ -13,8 +13,8 @@
       "the Senate"; not "state Sen.");
     * the annotator's affiliation text of the mention (the role's possessor, modifier
       or "of" object) when it names an actor of the article or the dictionary;
-    * a dictionary person titled as an official whose dated roles do not cover the
-      date: their country.
+    * a dictionary person titled as an official ("Gov. Jo Bloggs", "Leader of the
+      Assembly Jo Bloggs") whose dated roles do not cover the date: their country.
     Role words, public-office titles and modifiers come from seed affiliation_terms:
     a country or place is linked only through a public-office title. -#}
 
@@ -165,6 +165,14 @@ placed_mentions as (
             ),
             false
         ) as has_title_before,
+        -- "Leader of Government Business Dr Jo Bloggs", "Minister of Finance Jo Bloggs":
+        -- a title with its office's name, written before the name.
+        regexp_matches(
+            substr(sentences.sentence_text, 1, resolved_mentions.start_char - sentences.start_char),
+            '(?:^|\s)' || (select patterns.any_role from patterns) || '\s+(?:of|for|in)\s+(?:the\s+)?(?:'
+            || (select patterns.capitalised from patterns) || '\s+){1,4}'
+            || (select patterns.honorific from patterns) || '$'
+        ) as has_role_of_title,
         coalesce(
             regexp_matches(
                 resolved_mentions.role,
@@ -629,8 +637,7 @@ dictionary_country_links as (
             and people.article_date = dated_role_days.article_date
 
     where
-        people.has_office_title
-        and people.has_title_before
+        (people.has_office_title and people.has_title_before or people.has_role_of_title)
         and officials.sector in ('GOV', 'MIL', 'LEG', 'JUD')
         and dated_role_days.actor_id is null
 
