@@ -14,7 +14,7 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
    extraction into spool files. Per-article failures are fetch-log statuses.
 4. **load_raw → annotate**: spool files into `raw.*`, then spaCy.
 5. **dbt_needed → prepare_dbt → dbt → rules_applied**: `dbt_needed` makes the same
-   checksum decision as `newsevents transform` (`newsevents.dbt.build_decision`): when
+   checksum decision as `newsevents transform` (`newsevents.transform.dbt.build_decision`): when
    no raw table a dbt table reads changed, and neither did the seeds, models or
    macros, it skips the whole dbt group (a nothing-new night costs no dbt start-up).
    Otherwise the dbt project rendered by astronomer-cosmos runs, one task per model
@@ -271,7 +271,7 @@ def news_nightly() -> None:
     @task(pool=WAREHOUSE_POOL)
     def prepare_dbt(settings: dict[str, Any]) -> dict[str, Any]:
         """Rules changed since the last build: drop the incremental models' tables."""
-        from newsevents import dbt
+        from newsevents.transform import dbt
 
         return dbt.prepare_rules(settings["work_db"])
 
@@ -280,7 +280,7 @@ def news_nightly() -> None:
     @task.short_circuit(pool=WAREHOUSE_POOL, ignore_downstream_trigger_rules=False)
     def dbt_needed(settings: dict[str, Any]) -> dict[str, Any] | None:
         """The CLI's checksum decision; None (skip the dbt group) when nothing changed."""
-        from newsevents import dbt
+        from newsevents.transform import dbt
 
         with _timed():
             decision = dbt.build_decision(settings["work_db"])
@@ -293,7 +293,7 @@ def news_nightly() -> None:
     @task(pool=WAREHOUSE_POOL)
     def rules_applied(settings: dict[str, Any], decision: dict[str, Any]) -> str:
         """Every model built: the current rules and the raw checksums are the applied ones."""
-        from newsevents import dbt
+        from newsevents.transform import dbt
 
         return dbt.mark_rules_applied(settings["work_db"], decision.get("raw_state"))
 
@@ -301,7 +301,7 @@ def news_nightly() -> None:
     def source_freshness(settings: dict[str, Any]) -> dict[str, Any]:
         """`dbt source freshness`: stale raw tables are warnings in this task's log."""
         from airflow.sdk import get_current_context
-        from newsevents import dbt
+        from newsevents.transform import dbt
 
         # The dbt group (when it ran) ended just before this task started.
         get_current_context()["ti"].xcom_push(key="started_at", value=time.time())
@@ -313,7 +313,7 @@ def news_nightly() -> None:
     @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
     def docs(settings: dict[str, Any]) -> dict[str, Any]:
         """`dbt docs generate --static`: a docs failure stops the publish."""
-        from newsevents import dbt
+        from newsevents.transform import dbt
 
         with _timed():
             return {"static_index": dbt.docs_generate(settings["work_db"])}

@@ -520,7 +520,7 @@ def build_docs(warehouse: str | Path) -> Path:
     names match), so the docs never wait for, or block, a pipeline run holding the
     work database. The site is ``<warehouse folder>/docs/index.html``.
     """
-    from newsevents.dbt import docs_generate
+    from newsevents.transform.dbt import docs_generate
 
     source = Path(warehouse)
     site = source.parent / DOCS_FOLDER

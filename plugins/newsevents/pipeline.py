@@ -103,9 +103,9 @@ def transform(settings: dict[str, Any], full_refresh: bool = False) -> dict[str,
     """dbt build on the work DB (seeds, models, tests), of what changed since the last one.
 
     Skipped (``"skipped": True``) when no raw table, seed or model changed; see
-    ``newsevents.dbt.build``.
+    ``newsevents.transform.dbt.build``.
     """
-    from newsevents import dbt  # dbt: only when transforming
+    from newsevents.transform import dbt  # dbt: only when transforming
 
     return dict(dbt.build(settings["work_db"], full_refresh=full_refresh))
 
@@ -176,7 +176,7 @@ def docs(settings: dict[str, Any]) -> dict[str, Any]:
     ``{"static_index": path, "skipped": bool}``: skipped while the project and the
     work DB's catalog are as they were when the site was generated.
     """
-    from newsevents import dbt
+    from newsevents.transform import dbt
 
     return dbt.generate_docs(settings["work_db"])
 

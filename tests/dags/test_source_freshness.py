@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from newsevents import dbt, runs, warehouse
+from newsevents import runs, warehouse
+from newsevents.transform import dbt
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_a_task_process_that_ran_dbt_leaks_no_semaphore(tmp_path: Path) -> None:
     _raw_tables(work_db, days_old=0)
     code = (
         "import os, sys\n"
-        "from newsevents import dbt\n"
+        "from newsevents.transform import dbt\n"
         "dbt.source_freshness(sys.argv[1])\n"
         "sys.stdout.flush()\n"
         "os._exit(0)\n"

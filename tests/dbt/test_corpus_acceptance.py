@@ -12,8 +12,8 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import article_row, insert_row
-from newsevents import dbt
 from newsevents.schema import ALL_DDL
+from newsevents.transform import dbt
 
 CORPUS_FILE = "xi_putin_beijing_2024-05-16.txt"
 ARTICLE_DATE = date(2024, 5, 16)

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import ALL_DDL, add_article_e, write_base_rows
-from newsevents import dbt
+from newsevents.transform import dbt
 
 MART_TABLES = (
     "articles",

@@ -12,8 +12,8 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import article_row, insert_row
-from newsevents import dbt
 from newsevents.schema import ALL_DDL
+from newsevents.transform import dbt
 
 TITLE = "Germany condemns Iran over missile test | The Example Times"
 HEADLINE = "Germany condemns Iran over missile test"

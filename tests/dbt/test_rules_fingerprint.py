@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from newsevents import dbt
+from newsevents.transform import dbt
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import write_base_rows
-from newsevents import dbt
+from newsevents.transform import dbt
 
 INCREMENTAL = {
     '"intermediate"."int_articles_located_in_countries"',

@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import add_article_e, insert_row
-from newsevents import dbt, pipeline
+from newsevents import pipeline
+from newsevents.transform import dbt
 
 MARTS = ("articles", "actors", "actor_mentions", "events", "event_mentions", "relations")
 RAW_SELECTORS = {
@@ -106,7 +107,7 @@ def test_second_build_with_nothing_new_runs_no_dbt(
     built: Path, private_target: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     before, results = _marts(built), _run_results(private_target)
-    with caplog.at_level(logging.INFO, logger="newsevents.dbt"):
+    with caplog.at_level(logging.INFO, logger="newsevents.transform.dbt"):
         summary = dbt.build(str(built))
     assert summary["skipped"] is True and summary["success"] is True
     assert summary["reason"] and summary["models"] == summary["tests"] == 0

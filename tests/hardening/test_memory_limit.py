@@ -39,7 +39,7 @@ def test_a_bad_limit_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_dbt_takes_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsevents import dbt
+    from newsevents.transform import dbt
 
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     monkeypatch.setenv(warehouse.ENV_MEMORY_LIMIT, "700MB")

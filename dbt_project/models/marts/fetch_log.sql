@@ -1,6 +1,6 @@
 {#- A view, not a table: every nightly run re-checks known URLs and updates their
     rows in raw.fetch_log; a view shows them without a dbt build (see
-    newsevents.dbt.watched_sources). -#}
+    newsevents.transform.dbt.watched_sources). -#}
 
 {{ config(materialized='view') }}
 

@@ -33,7 +33,7 @@ ENV_WORK_DB = "NEWSEVENTS_WORK_DB"
 ENV_DBT_MANIFEST = "NEWSEVENTS_DBT_MANIFEST"
 # Set to any value to see dbt's own progress lines on the console.
 ENV_VERBOSE = "NEWSEVENTS_DBT_VERBOSE"
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 SEEDS_DIR = PROJECT_DIR.parent / "seeds"
 # Folders of the project besides seeds (SEEDS_DIR); with the top-level *.yml files and
 # the dbt versions they make up what build() and docs_generate() compare.
