@@ -19,13 +19,7 @@ with
 
 mentions as (
 
-    select * from {{ ref('stg_raw__entity_mentions') }}
-
-),
-
-selected_annotations as (
-
-    select * from {{ ref('int_annotations_selected') }}
+    select * from {{ ref('int_mentions_current') }}
 
 ),
 
@@ -60,26 +54,22 @@ countries as (
 current_mentions as (
 
     select
-        mentions.article_id,
-        mentions.mention_index,
-        mentions.label,
-        selected_annotations.annotated_at,
-        {{ normalize_name('mentions.mention_text') }} as name_normalized
+        article_id,
+        mention_index,
+        label,
+        annotated_at,
+        {{ normalize_name('mention_text') }} as name_normalized
 
     from mentions
 
-    inner join selected_annotations
-        on
-            mentions.article_id = selected_annotations.article_id
-            and mentions.annotator_version = selected_annotations.annotator_version
-            and mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC')
-
-    {% if is_incremental() %}
-        where selected_annotations.annotated_at >= (
-            select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
-            from {{ this }} as this
-        )
-    {% endif %}
+    where
+        label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC')
+        {% if is_incremental() %}
+            and annotated_at >= (
+                select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
+                from {{ this }} as this
+            )
+        {% endif %}
 
 ),
 

@@ -26,13 +26,7 @@ with
 
 mentions as (
 
-    select * from {{ ref('stg_raw__entity_mentions') }}
-
-),
-
-selected_annotations as (
-
-    select * from {{ ref('int_annotations_selected') }}
+    select * from {{ ref('int_mentions_current') }}
 
 ),
 
@@ -73,23 +67,7 @@ agents as (
 current_mentions as (
 
     select
-        mentions.article_id,
-        mentions.annotator_version,
-        mentions.mention_index,
-        mentions.sentence_index,
-        mentions.start_char,
-        mentions.end_char,
-        mentions.mention_text,
-        mentions.label,
-        mentions.role,
-        mentions.role_modifier,
-        mentions.affiliation,
-        mentions.role_source,
-        mentions.antecedent_mention_index,
-        mentions.antecedent_link,
-        mentions.text_part,
-        selected_annotations.article_date,
-        selected_annotations.annotated_at,
+        mentions.*,
         {{ normalize_name('mentions.mention_text') }} as name_normalized,
         {{ normalize_name('mentions.role') }} as role_normalized,
         {{ normalize_name('mentions.role_modifier') }} as role_modifier_normalized,
@@ -108,13 +86,8 @@ current_mentions as (
 
     from mentions
 
-    inner join selected_annotations
-        on
-            mentions.article_id = selected_annotations.article_id
-            and mentions.annotator_version = selected_annotations.annotator_version
-
     {% if is_incremental() %}
-        where selected_annotations.annotated_at >= (
+        where mentions.annotated_at >= (
             select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
             from {{ this }} as this
         )
