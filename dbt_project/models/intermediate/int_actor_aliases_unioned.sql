@@ -84,6 +84,25 @@ country_columns as (
 
     union all
 
+    -- The people of a country in the plural ("300 Indians", "Kenyans"): a demonym in -s
+    -- where English adds one (not "Chinese", "Swiss", "British", "Dutch").
+    select
+        countries.demonym || 's' as alias,
+        country_actors.actor_id,
+        'demonym' as alias_kind,
+        3 as match_priority
+
+    from countries
+
+    inner join country_actors
+        on countries.country_code = country_actors.country_code
+
+    where
+        countries.demonym not like '% %'
+        and not regexp_matches(countries.demonym, '(se|sh|ch|ss|s|x|z)$')
+
+    union all
+
     select
         countries.capital as alias,
         country_actors.actor_id,
