@@ -11,7 +11,7 @@ The warehouse it documents is the one that was published: the Asset event's
 `warehouse` parameter was), else this DAG's own `warehouse` parameter (a manual
 trigger), else the Airflow Variable / environment, as news_nightly resolves it.
 
-`newsevents.analyst.build_docs` runs `dbt docs generate --static` on a private copy
+`newsevents.analyst.docs.build_docs` runs `dbt docs generate --static` on a private copy
 of the published warehouse (the same function as `make docs`): it never touches the
 work DB, so it needs no slot in the `newsevents_warehouse` pool.
 """
@@ -85,9 +85,9 @@ def news_docs() -> None:
         dbt reads a private copy of the published file, so this never waits for the
         work DB (no pool needed) and the page describes exactly what analysts query.
         """
-        from newsevents import analyst
+        from newsevents.analyst.docs import build_docs
 
-        index = analyst.build_docs(settings["warehouse"])
+        index = build_docs(settings["warehouse"])
         return {"site": str(index), "bytes": index.stat().st_size}
 
     docs_site(resolve_settings())

@@ -20,7 +20,7 @@ EXIT_USAGE = 2
 # Subcommands whose module parses its own arguments: ``<module>.main(argv) -> int``.
 HANDED_OVER = {
     "eval": ("newsevents.evaluate", "precision / recall against the gold set"),
-    "report": ("newsevents.report", "an HTML page of plots about the warehouse"),
+    "report": ("newsevents.analyst.report", "an HTML page of plots about the warehouse"),
 }
 
 
@@ -159,19 +159,19 @@ def _mart_counts(warehouse: str | None) -> dict[str, int]:
 
 
 def _query(settings: dict[str, Any], args: argparse.Namespace) -> int:
-    from newsevents import analyst
+    from newsevents.analyst import sql as analyst_sql
 
     sql = sys.stdin.read() if args.sql == "-" else args.sql
-    return analyst.run_query(sql, settings["warehouse"], args.format, args.output)
+    return analyst_sql.run_query(sql, settings["warehouse"], args.format, args.output)
 
 
 def _analysis(settings: dict[str, Any], args: argparse.Namespace) -> int:
-    from newsevents import analyst
+    from newsevents.analyst import sql as analyst_sql
 
     if not args.name:
-        print("\n".join(analyst.analysis_names()))
+        print("\n".join(analyst_sql.analysis_names()))
         return EXIT_OK
-    return analyst.run_analysis(
+    return analyst_sql.run_analysis(
         args.name, settings["warehouse"], args.vars, args.format, args.output, args.sql
     )
 

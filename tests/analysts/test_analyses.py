@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from newsevents import analyst
+from newsevents.analyst import sql as analyst_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ANALYSES_DIR = REPO_ROOT / "dbt_project" / "analyses"
@@ -37,7 +37,7 @@ def _run(docs_target: Path, warehouse: Path, name: str) -> list[dict[str, Any]]:
     assert compiled.is_file(), f"dbt did not compile analyses/{name}.sql"
     sql = compiled.read_text(encoding="utf-8")
     assert "{{" not in sql and "ref(" not in sql
-    columns, rows = analyst.query(sql, warehouse)
+    columns, rows = analyst_sql.query(sql, warehouse)
     assert columns == _documented()[name], f"{name}: columns differ from analyses.yml"
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
@@ -59,7 +59,7 @@ def test_sources_by_volume_counts_the_sample_source(
     docs_target: Path, sample_warehouse: Path
 ) -> None:
     rows = _run(docs_target, sample_warehouse, "sources_by_volume")
-    _, [(articles, urls)] = analyst.query(
+    _, [(articles, urls)] = analyst_sql.query(
         "select (select count(*) from marts.articles), (select count(*) from marts.fetch_log)",
         sample_warehouse,
     )
@@ -85,10 +85,10 @@ def test_new_actors_are_within_a_week_of_the_latest_first_seen(
     docs_target: Path, sample_warehouse: Path
 ) -> None:
     rows = _run(docs_target, sample_warehouse, "new_actors_this_week")
-    _, [(latest,)] = analyst.query("select max(first_seen) from marts.actors", sample_warehouse)
+    _, [(latest,)] = analyst_sql.query("select max(first_seen) from marts.actors", sample_warehouse)
     assert rows and max(r["first_seen"] for r in rows) == latest
     assert all(r["first_seen"] > latest - timedelta(days=7) for r in rows)
-    _, [(recent,)] = analyst.query(
+    _, [(recent,)] = analyst_sql.query(
         f"select count(*) from marts.actors where first_seen > date '{latest.isoformat()}' - 7",
         sample_warehouse,
     )
@@ -119,9 +119,9 @@ def test_dyads_and_country_pairs_add_up(docs_target: Path, sample_warehouse: Pat
 
 def test_who_met_whom_is_this_month_of_the_data(docs_target: Path, sample_warehouse: Path) -> None:
     rows = _run(docs_target, sample_warehouse, "who_met_whom_this_month")
-    _, [(latest,)] = analyst.query("select max(event_date) from marts.events", sample_warehouse)
+    _, [(latest,)] = analyst_sql.query("select max(event_date) from marts.events", sample_warehouse)
     month_start = latest.replace(day=1)
-    _, [(expected,)] = analyst.query(
+    _, [(expected,)] = analyst_sql.query(
         "select count(*) from marts.events where event_root_code = '04' "
         f"and event_date >= date '{month_start.isoformat()}'",
         sample_warehouse,

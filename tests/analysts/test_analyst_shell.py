@@ -115,7 +115,8 @@ def test_sql_shell_is_read_only_and_reports_errors(tmp_path: Path) -> None:
 
 
 def test_query_formats_and_output_file(tmp_path: Path) -> None:
-    from newsevents import analyst, cli
+    from newsevents import cli
+    from newsevents.analyst import sql as analyst_sql
 
     warehouse = _warehouse(tmp_path)
     args = ["--warehouse", str(warehouse)]
@@ -132,12 +133,12 @@ def test_query_formats_and_output_file(tmp_path: Path) -> None:
     ]
     # A wide result: one record per block, nothing cut to an ellipsis.
     columns = [f"column_number_{i}" for i in range(12)]
-    wide = analyst.format_rows(columns, [tuple(f"value-{i}-long" for i in range(12))], width=80)
+    wide = analyst_sql.format_rows(columns, [tuple(f"value-{i}-long" for i in range(12))], width=80)
     assert wide.startswith("-[ record 1 ]")
     for i, column in enumerate(columns):
         assert re.search(rf"^{column}\s+\| value-{i}-long$", wide, re.M)
     assert "…" not in wide
     # A narrow one stays a table, long values wrapped inside their cell.
-    narrow = analyst.format_rows(["id", "text"], [("x", "word " * 40)], width=60)
+    narrow = analyst_sql.format_rows(["id", "text"], [("x", "word " * 40)], width=60)
     assert narrow.startswith("┏") and "…" not in narrow
     assert narrow.count("word") == 40

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newsevents import analyst
 from newsevents import warehouse as warehouse_module
+from newsevents.analyst import sql as analyst_sql
 
 OLD_STATE = (1, "old-state")
 
@@ -40,7 +40,7 @@ def test_reconnecting_shows_the_new_complete_state(nightly_run) -> None:
 
 
 def test_published_file_holds_the_run_report(sample_warehouse: Path) -> None:
-    _columns, rows = analyst.query(
+    _columns, rows = analyst_sql.query(
         "select status, articles_loaded_count, source_article_counts->>'sample-wire', "
         "transform_seconds is not null, finished_at >= started_at, has_warnings "
         "from marts.pipeline_runs",
@@ -63,7 +63,7 @@ def test_publish_while_reading_keeps_old_state_until_reconnect(tmp_path: Path) -
     con.close()
     warehouse_module.publish(work, published)
 
-    reader = analyst.connect_read_only(published)
+    reader = analyst_sql.connect_read_only(published)
     try:
         con = duckdb.connect(str(work))
         con.execute("insert into marts.events select range from range(3, 10)")
@@ -73,7 +73,7 @@ def test_publish_while_reading_keeps_old_state_until_reconnect(tmp_path: Path) -
         assert row == (3,)
     finally:
         reader.close()
-    assert analyst.query("select count(*) from marts.events", published)[1] == [(10,)]
+    assert analyst_sql.query("select count(*) from marts.events", published)[1] == [(10,)]
     # No temporary copies are left next to the published file.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "warehouse.duckdb",
@@ -85,11 +85,11 @@ def test_analyst_query_is_read_only(tmp_path: Path) -> None:
     published = tmp_path / "warehouse.duckdb"
     duckdb.connect(str(published)).close()
     with pytest.raises(duckdb.Error, match=r"(?i)read-only"):
-        analyst.query("create table t (x integer)", published)
+        analyst_sql.query("create table t (x integer)", published)
 
 
 def test_analyst_query_names_a_missing_warehouse(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.duckdb"
     with pytest.raises(FileNotFoundError, match=r"nowhere\.duckdb"):
-        analyst.query("select 1", missing)
+        analyst_sql.query("select 1", missing)
     assert not missing.exists()  # a read-only helper never creates the file

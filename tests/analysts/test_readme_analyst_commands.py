@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newsevents import analyst
+from newsevents.analyst import sql as analyst_sql
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMAND_TIMEOUT_S = 300
@@ -71,7 +71,7 @@ def _run(command: str, warehouse: Path, stdin: str = "") -> subprocess.Completed
 
 
 def _one(warehouse: Path, sql: str) -> Any:
-    _, rows = analyst.query(sql, warehouse)
+    _, rows = analyst_sql.query(sql, warehouse)
     return rows[0][0]
 
 
@@ -93,7 +93,7 @@ def _check_piped_shell(command: str, warehouse: Path) -> None:
 def _check_top_events(command: str, warehouse: Path) -> None:
     done = _run(command, warehouse)
     assert done.returncode == 0, done.stderr
-    _, rows = analyst.query(
+    _, rows = analyst_sql.query(
         "select source_actor_name, event_label from marts.events "
         "order by num_mentions desc limit 5",
         warehouse,
@@ -114,7 +114,7 @@ def _check_csv_export(command: str, warehouse: Path) -> None:
         assert len(rows) == _one(warehouse, "select count(*) from marts.events")
         ids = {r["event_id"] for r in rows}
         assert ids == {
-            r[0] for r in analyst.query("select event_id from marts.events", warehouse)[1]
+            r[0] for r in analyst_sql.query("select event_id from marts.events", warehouse)[1]
         }
         assert all(r["source_actor_name"] for r in rows)
     finally:
@@ -129,7 +129,7 @@ def _check_search(command: str, warehouse: Path) -> None:
     assert done.returncode == 0, done.stderr
     term = re.search(r"search_articles\('([^']+)'\)", command)
     assert term is not None
-    _, titles = analyst.query(
+    _, titles = analyst_sql.query(
         "select a.title from marts.articles a join raw.articles r using (article_id) "
         "where r.text ilike ? or a.title ilike ?",
         warehouse,
@@ -143,7 +143,7 @@ def _check_search(command: str, warehouse: Path) -> None:
 def _check_analysis_list(command: str, warehouse: Path) -> None:
     done = _run(command, warehouse)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == analyst.analysis_names()
+    assert done.stdout.split() == analyst_sql.analysis_names()
 
 
 def _check_events_for_actor(command: str, warehouse: Path) -> None:
@@ -235,20 +235,20 @@ def test_readme_analyst_command(command: str, sample_warehouse: Path) -> None:
 
 def test_analysis_sql_is_compiled_fresh_each_time(sample_warehouse: Path) -> None:
     """Two actors, two compilations: the second never reads the first one's file."""
-    first = analyst.compile_analysis(
+    first = analyst_sql.compile_analysis(
         "events_for_actor", sample_warehouse, "{actor_name: Narendra Modi}"
     )
-    second = analyst.compile_analysis(
+    second = analyst_sql.compile_analysis(
         "events_for_actor", sample_warehouse, "{actor_name: Vladimir Putin}"
     )
     assert "lower('Narendra Modi')" in first and "lower('Vladimir Putin')" not in first
     assert "lower('Vladimir Putin')" in second and "lower('Narendra Modi')" not in second
-    _, rows = analyst.query(second, sample_warehouse)
+    _, rows = analyst_sql.query(second, sample_warehouse)
     assert rows and all("Vladimir Putin" in (r[1], r[2]) for r in rows)
     # An actor the samples do not contain gives no rows, never another actor's.
-    absent = analyst.compile_analysis(
+    absent = analyst_sql.compile_analysis(
         "events_for_actor", sample_warehouse, "{actor_name: Nobody Inparticular}"
     )
-    assert analyst.query(absent, sample_warehouse)[1] == []
-    with pytest.raises(analyst.AnalysisError, match=r"one of: .*events_for_actor"):
-        analyst.compile_analysis("analyses/events_for_actor", sample_warehouse)
+    assert analyst_sql.query(absent, sample_warehouse)[1] == []
+    with pytest.raises(analyst_sql.AnalysisError, match=r"one of: .*events_for_actor"):
+        analyst_sql.compile_analysis("analyses/events_for_actor", sample_warehouse)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newsevents import report, runs
+from newsevents import runs
+from newsevents.analyst import report
 
 
 def test_report_on_a_warehouse_without_marts(tmp_path: Path, capsys) -> None:

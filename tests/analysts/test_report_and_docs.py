@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from newsevents import analyst, report
+from newsevents.analyst import report
+from newsevents.analyst import sql as analyst_sql
 
 # The contract's marts.events columns (../shared/CONTRACT.md).
 EVENTS_COLUMNS = (
@@ -94,7 +95,7 @@ def test_report_renders_the_plots(sample_warehouse: Path, tmp_path: Path, browse
     per_day = re.search(r'<svg id="events-per-day".*?</svg>', dom, re.S)
     assert per_day is not None
     # The default report plots every event, and says which window it shows.
-    _, [(groups, events, first, last)] = analyst.query(
+    _, [(groups, events, first, last)] = analyst_sql.query(
         "select count(distinct (event_date, quad_class)), count(*), min(event_date), "
         "max(event_date) from marts.events",
         sample_warehouse,

@@ -1,0 +1,7 @@
+"""``python -m newsevents.analyst shell|docs``."""
+
+import sys
+
+from newsevents.analyst.shell import main
+
+sys.exit(main())
