@@ -245,3 +245,43 @@ def test_negated_acceptance_of_an_offer_is_a_rejection(analyse: Analyse) -> None
     assert accept.is_negated
     _, other = analyse("Chile did not accept responsibility for the crash.")
     assert _rows(other, "accept") and not _rows(other, "reject")
+
+
+def test_role_noun_agent_is_the_office_holder_named_before(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Rep. Tom Hale of Ohio announced his retirement on Monday. "
+        "The four-term congressman will join the cabinet of President Ann Ruiz."
+    )
+    (join,) = _rows(candidates, "join")
+    assert join.agent_text == "The four-term congressman"  # the evidence keeps the noun
+    assert _mention(mentions, join.agent_mention_index) == "Tom Hale"
+
+
+def test_role_noun_patient_is_never_the_agent_of_the_act(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Ben Cole said he wrote to Tom Hale and asked that the congressman withdraw from the race."
+    )
+    (ask,) = _rows(candidates, "ask")
+    assert _mention(mentions, ask.agent_mention_index) == "Ben Cole"
+    assert _mention(mentions, ask.patient_mention_index) == "Tom Hale"
+    (withdraw,) = _rows(candidates, "withdraw")  # nor the one who asked
+    assert _mention(mentions, withdraw.agent_mention_index) == "Tom Hale"
+
+
+def test_body_noun_is_the_body_named_before_with_that_word(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Greenpeace staged a protest in Oslo. The group accused Norway of hypocrisy."
+    )
+    (accuse,) = _rows(candidates, "accuse")
+    assert _mention(mentions, accuse.agent_mention_index) == "Greenpeace"
+    _, other = analyse("Greenpeace staged a protest in Oslo. The ministry accused Norway of lying.")
+    (ministry,) = _rows(other, "accuse")
+    assert ministry.agent_mention_index is None  # Greenpeace is no ministry
+
+
+def test_role_noun_without_a_fitting_person_stays_unresolved(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Chairman Ben Cole met reporters on Monday. The senator criticised Ottawa."
+    )
+    (criticise,) = _rows(candidates, "criticise")
+    assert _mention(mentions, criticise.agent_mention_index) != "Ben Cole"  # a chairman

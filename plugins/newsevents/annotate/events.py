@@ -50,6 +50,13 @@ or a patient. What dbt gets, and how it is derived:
   earlier sentences; in the nearest sentence with a person, a person who is a
   subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
   ever named "He".
+* a definite role noun as agent or patient ("the four-term congressman", "the group",
+  "the ministry") with no name, possessor or linked role reference of its own stands
+  for the actor named before it (:class:`RoleAntecedents`): a person whose role fits
+  (a "Rep." is a congressman; someone holding another role never), an organisation
+  named with that word (any one for "the group"); within its paragraph, at most
+  :data:`PRONOUN_SENTENCES_BACK` sentences back, never the act's other participant nor
+  the subject of the clause it is said or asked in. ``*_text`` keeps the noun.
 * ``modality`` also marks a future act in a relative clause ("the summit that Japan
   will host": 'described', it describes the summit and states no intent), a clause
   under "if"/"unless" ('if': conditional), a
@@ -213,6 +220,45 @@ ROLE_NOUN_DETERMINERS = frozenset({"the", "this", "that"})
 # A negated acceptance of a proposal is coded as this verb's rejection (CAMEO 12).
 ACCEPTING_LEMMAS = frozenset({"accept", "approve"})
 REJECTING_LEMMA = "reject"
+# Nouns of an office one person holds in a story: "the congressman" is the person named
+# before it (RoleAntecedents); with the role words that fit each (a "Rep." is a congressman).
+_LEGISLATOR = frozenset(
+    {"congressman", "congresswoman", "representative", "rep", "lawmaker", "legislator",
+     "senator", "sen", "congressmember"}
+)  # fmt: skip
+ROLE_SYNONYMS = {
+    "congressman": _LEGISLATOR - {"senator", "sen"},
+    "congresswoman": _LEGISLATOR - {"senator", "sen"},
+    "lawmaker": _LEGISLATOR,
+    "legislator": _LEGISLATOR,
+    "senator": frozenset({"senator", "sen"}),
+    "governor": frozenset({"governor", "gov"}),
+    "president": frozenset({"president"}),
+    "minister": frozenset({"minister", "secretary"}),
+    "ambassador": frozenset({"ambassador", "envoy"}),
+    "envoy": frozenset({"ambassador", "envoy"}),
+    "mayor": frozenset({"mayor"}),
+    "chancellor": frozenset({"chancellor"}),
+    "premier": frozenset({"premier", "minister"}),
+    "judge": frozenset({"judge", "justice"}),
+    "prosecutor": frozenset({"prosecutor", "attorney"}),
+    "chairman": frozenset({"chairman", "chairwoman", "chair"}),
+    "chairwoman": frozenset({"chairman", "chairwoman", "chair"}),
+    "spokesman": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "spokeswoman": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "candidate": frozenset({"candidate", "challenger", "nominee"}),
+    "incumbent": frozenset({"incumbent"}),
+    "sheriff": frozenset({"sheriff"}),
+    "commissioner": frozenset({"commissioner"}),
+}
+PERSON_ROLE_NOUNS = frozenset(ROLE_SYNONYMS)
+# Nouns of a body: "the ministry" is the organisation named before it with that word,
+# "the group" / "the organization" any organisation named before it.
+GENERIC_ORG_NOUNS = frozenset({"group", "organization", "organisation", "coalition"})
+ORG_ROLE_NOUNS = GENERIC_ORG_NOUNS | frozenset(
+    {"ministry", "agency", "department", "party", "union", "association", "commission",
+     "committee", "council", "bureau", "office", "court", "foundation", "institute"}
+)  # fmt: skip
 # Heads of a "by" phrase that counts votes instead of naming who voted.
 TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
 # Verbs of making a proposal: "the motion brought by X" stands for X.
@@ -1282,6 +1328,131 @@ class PersonAntecedents:
         return None
 
 
+def _role_word(role: str | None) -> str | None:
+    """Last word of a role, lower-case and without a full stop ("Rep." -> "rep")."""
+    words = (role or "").lower().replace(".", "").split()
+    return words[-1] if words else None
+
+
+def _entity_key(mention: Mention, by_index: dict[int, Mention]) -> str:
+    """The end of the mention's antecedent chain, by its last word ("Meadows")."""
+    seen = {mention.mention_index}
+    while (
+        mention.antecedent_mention_index is not None
+        and mention.antecedent_mention_index in by_index
+        and mention.antecedent_mention_index not in seen
+    ):
+        mention = by_index[mention.antecedent_mention_index]
+        seen.add(mention.mention_index)
+    words = mention.text.casefold().split()
+    return words[-1] if words else ""
+
+
+def _governing_subject_keys(
+    verb: Token, roles: RoleAntecedents, index: MentionIndex, antecedents: PersonAntecedents
+) -> set[str]:
+    """Entities of the subjects of the clauses ``verb`` is said, demanded or planned in
+    ("Cole asked that the congressman withdraw": Cole); a role noun there is someone else."""
+    keys: set[str] = set()
+    cur = verb
+    for _ in range(MAX_CLIMB):
+        if cur.dep_ not in {"ccomp", "xcomp", "advcl"} or cur.head.i == cur.i:
+            break
+        cur = cur.head
+        for subject in own_subjects(cur):
+            if subject.lower_ in PERSONAL_PRONOUNS:
+                person = antecedents.find(subject, sentence_index_by_token(verb.doc)[subject.i])
+                found = person.mention_index if person is not None else None
+            else:
+                found = _phrase(subject, index).mention_index
+            key = roles.key(found)
+            if key:
+                keys.add(key)
+    return keys
+
+
+class RoleAntecedents:
+    """The actor a definite role noun stands for ("the congressman", "the group").
+
+    A person noun of :data:`PERSON_ROLE_NOUNS` ("the four-term congressman") is the
+    nearest person named before it in its sentence or up to :data:`PRONOUN_SENTENCES_BACK`
+    earlier ones of its paragraph: in the nearest sentence with a candidate, one whose
+    role fits (:data:`ROLE_SYNONYMS`: a "Rep." is a congressman) wins, a person holding
+    another role never fits. An organisation noun of :data:`ORG_ROLE_NOUNS` is the
+    nearest organisation named with that word ("the ministry" -> "the Ministry of
+    Finance"; "the group" -> any organisation). The other participant of the act is
+    never its antecedent ("he asked that the congressman ...": not himself). Only for a
+    noun with "the"/"this"/"that", no name or possessor of its own, and no mention or an
+    unlinked role reference.
+    """
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+        self._doc = doc
+        self._by_index = {m.mention_index: m for m in mentions}
+        self._by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            if m.label in {"PERSON", "ORG", "ROLE_REF"}:
+                self._by_sentence.setdefault(m.sentence_index, []).append(m)
+        self._text = doc_text(doc)
+
+    def key(self, mention_index: int | None) -> str | None:
+        if mention_index is None or mention_index not in self._by_index:
+            return None
+        return _entity_key(self._by_index[mention_index], self._by_index)
+
+    def _same_paragraph(self, earlier: Mention, noun: Token) -> bool:
+        return "\n" not in self._text[earlier.end_char : noun.idx]
+
+    def find(self, noun: Token, current: int | None, exclude: set[str]) -> Mention | None:
+        """The mention ``noun`` stands for, or None (see the class docstring)."""
+        lemma = noun.lemma_.lower()
+        person = lemma in PERSON_ROLE_NOUNS
+        if not person and lemma not in ORG_ROLE_NOUNS:
+            return None
+        if current is not None:
+            mention = self._by_index.get(current)
+            if mention is None or mention.label != "ROLE_REF" or mention.antecedent_mention_index:
+                return None
+        if not any(c.dep_ == "det" and c.lower_ in ROLE_NOUN_DETERMINERS for c in noun.children):
+            return None
+        if any(
+            c.dep_ in {"poss", "appos"}
+            or c.ent_type_
+            or (c.dep_ in {"compound", "nmod"} and c.pos_ == "PROPN")
+            for c in noun.children
+        ):
+            return None  # "the House committee", "the party's chairman": named already
+        sentence = sentence_index_by_token(self._doc)[noun.i]
+        for back in range(PRONOUN_SENTENCES_BACK + 1):
+            found = [
+                m
+                for m in self._by_sentence.get(sentence - back, [])
+                if m.end <= noun.i
+                and self._same_paragraph(m, noun)
+                and _entity_key(m, self._by_index) not in exclude
+            ]
+            fits = self._persons(found, lemma) if person else self._organisations(found, lemma)
+            if fits:
+                return fits[-1]
+        return None
+
+    @staticmethod
+    def _persons(found: list[Mention], lemma: str) -> list[Mention]:
+        people = [m for m in found if m.label == "PERSON"]
+        synonyms = ROLE_SYNONYMS.get(lemma, frozenset({lemma}))
+        fitting = [m for m in people if _role_word(m.role) in synonyms]
+        return fitting or [m for m in people if m.role is None]
+
+    @staticmethod
+    def _organisations(found: list[Mention], lemma: str) -> list[Mention]:
+        orgs = [m for m in found if m.label == "ORG"]
+        if lemma in GENERIC_ORG_NOUNS:
+            return orgs
+        # "the Ministry of Finance" is a role reference to a body (mentions.py).
+        bodies = orgs + [m for m in found if m.label == "ROLE_REF" and m.role]
+        return [m for m in bodies if lemma in m.text.lower().replace(".", "").split()]
+
+
 def extract_candidates(
     doc: Doc, mentions: Sequence[Mention], published: date | None
 ) -> list[Candidate]:
@@ -1290,6 +1461,7 @@ def extract_candidates(
     mention_by_index = {m.mention_index: m for m in mentions}
     sent_of = sentence_index_by_token(doc)
     antecedents = PersonAntecedents(doc, mentions)
+    roles = RoleAntecedents(doc, mentions)
     out: list[Candidate] = []
     for verb in doc:
         nominal = verb.pos_ == "NOUN" and verb.lemma_.lower() in NOMINAL_TRIGGERS
@@ -1353,6 +1525,9 @@ def extract_candidates(
             )
         )
         interview = not nominal and lemma in INTERVIEW_LEMMAS and _quotes_speech(verb)
+        patient_keys = {
+            key for t in patients if (key := roles.key(_phrase(t, index).mention_index))
+        }
         for agent_tok in agent_toks:
             agent = _phrase(agent_tok, index)
             if (
@@ -1371,6 +1546,16 @@ def extract_candidates(
             ):
                 # "He urged ...": the person named last before the pronoun.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, person.mention_index)
+            elif agent_tok is not None and (
+                ref := roles.find(
+                    agent_tok,
+                    agent.mention_index,
+                    patient_keys | _governing_subject_keys(verb, roles, index, antecedents),
+                )
+            ):
+                # "The four-term congressman will ...": the person named before.
+                agent = _Phrase(agent.text, agent.start_char, agent.end_char, ref.mention_index)
+            agent_key = roles.key(agent.mention_index)
             partners = [t for t in agents if t is not agent_tok] if reciprocal else []
             for patient_tok in patient_toks:
                 patient = _phrase(patient_tok, index)
@@ -1381,6 +1566,15 @@ def extract_candidates(
                 ):
                     # "Scott told King, '...'": the person told is the interviewer.
                     patient = _Phrase(patient.text, patient.start_char, patient.end_char, None)
+                elif patient_tok is not None and (
+                    ref := roles.find(
+                        patient_tok, patient.mention_index, {agent_key} if agent_key else set()
+                    )
+                ):
+                    # "asked that the congressman refrain": the person named before.
+                    patient = _Phrase(
+                        patient.text, patient.start_char, patient.end_char, ref.mention_index
+                    )
                 pairs = _participant_pairs(verb, _own_object(verb, patient_tok, passive))
                 preps = " ".join(dict.fromkeys(p.lower_ for p, _ in pairs)) or None
                 for split in _split_participants(pairs, index):
