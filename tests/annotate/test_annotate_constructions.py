@@ -285,3 +285,18 @@ def test_role_noun_without_a_fitting_person_stays_unresolved(analyse: Analyse) -
     )
     (criticise,) = _rows(candidates, "criticise")
     assert _mention(mentions, criticise.agent_mention_index) != "Ben Cole"  # a chairman
+
+
+def test_participle_shares_the_main_clause_addressee(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        '"You failed," Senator Ann Berg told Director Paul Lee, repeatedly calling for an '
+        "explanation of the escape."
+    )
+    (call,) = _rows(candidates, "call")
+    assert _mention(mentions, call.agent_mention_index) == "Ann Berg"
+    participants = json.loads(call.participants or "[]")
+    assert ("to", "Director Paul Lee") in [(p["prep"], p["text"]) for p in participants]
+    assert call.prepositions == "for"  # the verb's own phrases still choose its pattern
+    _, report = analyse("Israel bombed Gaza on Monday, saying it targeted militants.")
+    (say,) = _rows(report, "say")
+    assert not say.participants  # a report is addressed to no one in particular

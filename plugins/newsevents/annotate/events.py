@@ -50,6 +50,10 @@ or a patient. What dbt gets, and how it is derived:
   earlier sentences; in the nearest sentence with a person, a person who is a
   subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
   ever named "He".
+* a subjectless -ing adjunct that reports nothing shares its main clause's named
+  addressee ("X told Y, repeatedly calling for an explanation", "X met with Y, urging
+  ..."): :func:`shared_addressees`, a "to" participant after its own, unless its patient
+  is named.
 * a definite role noun as agent or patient ("the four-term congressman", "the group",
   "the ministry") with no name, possessor or linked role reference of its own stands
   for the actor named before it (:class:`RoleAntecedents`): a person whose role fits
@@ -259,6 +263,11 @@ ORG_ROLE_NOUNS = GENERIC_ORG_NOUNS | frozenset(
     {"ministry", "agency", "department", "party", "union", "association", "commission",
      "committee", "council", "bureau", "office", "court", "foundation", "institute"}
 )  # fmt: skip
+# A participle shares its main clause's addressee ("X told Y, calling for ..."), given to
+# dbt as a participant of this preposition (one of var target_prepositions); the main
+# clause's objects of these prepositions count as its addressee ("met with Y, urging").
+ADDRESSEE_PREP = "to"
+ADDRESSEE_SOURCE_PREPS = frozenset({"with", "to"})
 # Heads of a "by" phrase that counts votes instead of naming who voted.
 TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
 # Verbs of making a proposal: "the motion brought by X" stands for X.
@@ -1211,9 +1220,13 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
 
 
 def _participants(
-    pairs: list[tuple[Token, Token]], index: MentionIndex, partners: Sequence[Token] = ()
+    pairs: list[tuple[Token, Token]],
+    index: MentionIndex,
+    partners: Sequence[Token] = (),
+    addressees: Sequence[Token] = (),
 ) -> str | None:
-    """JSON participant list; reciprocal co-subjects come first as "with" participants."""
+    """JSON participant list; reciprocal co-subjects come first as "with" participants,
+    the addressee a participle shares with its main clause last, as a "to" participant."""
     items = []
     for partner in partners:
         phrase = _phrase(partner, index)
@@ -1235,7 +1248,46 @@ def _participants(
                 "mention_index": phrase.mention_index,
             }
         )
+    for addressee in addressees:
+        phrase = _phrase(addressee, index)
+        items.append(
+            {
+                "prep": ADDRESSEE_PREP,
+                "text": phrase.text,
+                "lemma": addressee.lemma_.lower(),
+                "mention_index": phrase.mention_index,
+            }
+        )
     return json.dumps(items, ensure_ascii=False) if items else None
+
+
+def shared_addressees(verb: Token, index: MentionIndex) -> list[Token]:
+    """Whom the main clause of a participial adjunct is aimed at ("X told Y, repeatedly
+    calling for an explanation", "X met with Y, urging ..."): the main verb's named direct
+    object, else its named "with"/"to" objects. Only for a subjectless -ing adjunct that is
+    no report ("..., saying ...") and has no clause of its own; a candidate whose patient
+    is named keeps its own target."""
+    if (
+        verb.dep_ != "advcl"
+        or verb.tag_ != "VBG"
+        or _has_marker(verb)
+        or own_subjects(verb)
+        or verb.lemma_.lower() in REPORTING_LEMMAS
+        or any(c.dep_ == "ccomp" for c in verb.children)
+    ):
+        return []
+    head = verb.head
+    if head.pos_ not in {"VERB", "AUX"}:
+        return []
+    objects = [t for c in head.children if c.dep_ in OBJECT_DEPS for t in expand_conjuncts(c)]
+    if not objects:
+        objects = [
+            t
+            for prep, pobj in _prep_phrases([head])
+            if prep.lower_ in ADDRESSEE_SOURCE_PREPS
+            for t in [pobj]
+        ]
+    return [t for t in objects if index.for_phrase(t.i, *phrase_bounds(t)) is not None]
 
 
 def _date_fields(verb: Token, published: date | None) -> dict[str, object]:
@@ -1525,6 +1577,7 @@ def extract_candidates(
             )
         )
         interview = not nominal and lemma in INTERVIEW_LEMMAS and _quotes_speech(verb)
+        addressees = [] if nominal else shared_addressees(verb, index)
         patient_keys = {
             key for t in patients if (key := roles.key(_phrase(t, index).mention_index))
         }
@@ -1593,7 +1646,12 @@ def extract_candidates(
                             patient_start_char=patient.start_char,
                             patient_end_char=patient.end_char,
                             patient_mention_index=patient.mention_index,
-                            participants=_participants(split, index, partners),
+                            participants=_participants(
+                                split,
+                                index,
+                                partners,
+                                addressees if patient.mention_index is None else (),
+                            ),
                             **shared,  # type: ignore[arg-type]
                         )
                     )
