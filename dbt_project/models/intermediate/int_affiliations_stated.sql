@@ -15,8 +15,39 @@
       or "of" object) when it names an actor of the article or the dictionary;
     * a dictionary person titled as an official ("Gov. Jo Bloggs", "Leader of the
       Assembly Jo Bloggs") whose dated roles do not cover the date: their country.
-    Role words, public-office titles and modifiers come from seed affiliation_terms:
-    a country or place is linked only through a public-office title. -#}
+    Role words, public-office titles and modifiers come from macro affiliation_terms:
+    a country or place is linked only through a public-office title. Every regular
+    expression is a constant, so DuckDB compiles it once. -#}
+
+{%- set any_role = affiliation_alternation(['role', 'office']) -%}
+{%- set office_role = affiliation_alternation(['office']) -%}
+{%- set modifier = affiliation_alternation(['modifier'], case_sensitive=true) -%}
+{#- A capitalised word: a portfolio or an organisation's word ("Transport", "GOP"). -#}
+{%- set capitalised = "\\p{Lu}[\\p{L}\\p{N}.&''’-]*" -%}
+{%- set honorific = "(?:(?i:dr|mr|mrs|ms|sir|dame)\\.?\\s+)?" -%}
+
+{#- What comes before and after the role word in each construction (see below). -#}
+{%- set title_before = "^(?:[''’]s?)?\\s+(?:(?:" ~ modifier ~ "|" ~ capitalised ~ ")\\s+){0,2}" -%}
+{%- set title_after = "(?:\\s+(?:to|for)\\s+(?:the\\s+)?(?:(?:"
+    ~ capitalised
+    ~ "|of)\\s+){0,4}"
+    ~ capitalised
+    ~ ")?\\s+"
+    ~ honorific
+    ~ "$" -%}
+{%- set apposition_before_before = "^\\s+(?:" ~ modifier ~ "\\s+){0,2}" -%}
+{%- set apposition_before_after = ",\\s+$" -%}
+{%- set apposition_after_before = "^\\s+(?:" ~ capitalised ~ "\\s+){0,2}" -%}
+{%- set apposition_after_after = "(?:[^\\p{L}]|$)" -%}
+{%- set role_of_before = "^\\s*,\\s+(?:who\\s+(?:is|was)\\s+|both\\s+)?(?:(?:a|an|the)\\s+)?"
+    ~ "(?:(?:"
+    ~ modifier
+    ~ "|"
+    ~ capitalised
+    ~ ")\\s+){0,2}" -%}
+{%- set role_of_after = "\\s+(?:of|at|for|with)\\s+(?:(?:the|its)\\s+)?(?:(?:"
+    ~ capitalised
+    ~ "|\\d[\\p{L}\\p{N}]*)\\s+){0,3}$" -%}
 
 with
 
@@ -50,12 +81,6 @@ roles as (
 
 ),
 
-terms as (
-
-    select * from {{ ref('affiliation_terms') }}
-
-),
-
 party_markers as (
 
     select * from {{ ref('party_markers') }}
@@ -65,34 +90,6 @@ party_markers as (
 legislature_titles as (
 
     select * from {{ ref('legislature_titles') }}
-
-),
-
-patterns as (
-
-    select
-        '(?i:'
-        || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
-        filter (where term_kind in ('role', 'office'))
-        || ')' as any_role,
-        -- A party's people: roles of any organisation and candidates, nominees, challengers.
-        '(?i:'
-        || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
-        filter (where term_kind in ('role', 'office', 'party_role'))
-        || ')' as party_role,
-        '(?i:'
-        || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
-        filter (where term_kind = 'office')
-        || ')' as office_role,
-        '(?:'
-        || string_agg(regexp_escape(term), '|' order by length(term) desc, term)
-        filter (where term_kind = 'modifier')
-        || ')' as modifier,
-        -- A capitalised word: a portfolio or an organisation's word ("Transport", "GOP").
-        '\p{Lu}[\p{L}\p{N}.&''’-]*' as capitalised,
-        '(?:(?i:dr|mr|mrs|ms|sir|dame)\.?\s+)?' as honorific
-
-    from terms
 
 ),
 
@@ -158,10 +155,13 @@ placed_mentions as (
         -- The title is written right before the name ("Gov. Jo Bloggs"), not inferred
         -- from an apposition ("Jo Bloggs, the congressman's wife").
         coalesce(
-            regexp_matches(
-                substr(sentences.sentence_text, 1, resolved_mentions.start_char - sentences.start_char),
-                '(?i)(?:^|\s)' || regexp_escape(resolved_mentions.role) || '\s+'
-                || (select patterns.honorific from patterns) || '$'
+            ends_with(
+                ' ' || lower(rtrim(regexp_replace(
+                    substr(sentences.sentence_text, 1, resolved_mentions.start_char - sentences.start_char),
+                    '{{ honorific }}$',
+                    ''
+                ))),
+                ' ' || lower(resolved_mentions.role)
             ),
             false
         ) as has_title_before,
@@ -169,15 +169,10 @@ placed_mentions as (
         -- a title with its office's name, written before the name.
         regexp_matches(
             substr(sentences.sentence_text, 1, resolved_mentions.start_char - sentences.start_char),
-            '(?:^|\s)' || (select patterns.any_role from patterns) || '\s+(?:of|for|in)\s+(?:the\s+)?(?:'
-            || (select patterns.capitalised from patterns) || '\s+){1,4}'
-            || (select patterns.honorific from patterns) || '$'
+            '(?:^|\s){{ any_role }}\s+(?:of|for|in)\s+(?:the\s+)?(?:{{ capitalised }}\s+){1,4}{{ honorific }}$'
         ) as has_role_of_title,
         coalesce(
-            regexp_matches(
-                resolved_mentions.role,
-                '(?:^|\s)' || (select patterns.office_role from patterns) || '$'
-            ),
+            regexp_matches(resolved_mentions.role, '(?:^|\s){{ office_role }}$'),
             false
         ) as has_office_title
 
@@ -277,25 +272,6 @@ pairs as (
 
 ),
 
-pair_links as (
-
-    select
-        pairs.*,
-        case
-            when pairs.is_place then patterns.office_role
-            when pairs.is_party then patterns.party_role
-            else patterns.any_role
-        end as role_pattern,
-        patterns.modifier,
-        patterns.capitalised,
-        patterns.honorific
-
-    from pairs
-
-    cross join patterns
-
-),
-
 matched_pairs as (
 
     select
@@ -308,20 +284,14 @@ matched_pairs as (
         is_party,
         gap_text,
         tail_text,
-        role_pattern,
+        is_place,
         case
             -- "Acme Union President Jo Bloggs", "Ruritania's interior minister Jo Bloggs"
             when
                 is_before_person
                 and not is_after_preposition
-                and regexp_matches(
-                    gap_text,
-                    '^(?:[''’]s?)?\s+(?:(?:' || modifier || '|' || capitalised || ')\s+){0,2}'
-                    || role_pattern
-                    -- "ambassador to the Ukraine", "Attorney for the Southern District"
-                    || '(?:\s+(?:to|for)\s+(?:the\s+)?(?:(?:' || capitalised || '|of)\s+){0,4}'
-                    || capitalised || ')?\s+' || honorific || '$'
-                )
+                -- "ambassador to the Ukraine", "Attorney for the Southern District"
+                and {{ affiliation_role_matches('gap_text', title_before, title_after) }}
                 then 'title'
             -- "Republican Jo Bloggs"
             when is_before_person and is_party and regexp_matches(gap_text, '^\s+$')
@@ -329,10 +299,7 @@ matched_pairs as (
             -- "the Democratic candidate, Jo Bloggs"
             when
                 is_before_person
-                and regexp_matches(
-                    gap_text,
-                    '^\s+(?:' || modifier || '\s+){0,2}' || role_pattern || ',\s+$'
-                )
+                and {{ affiliation_role_matches('gap_text', apposition_before_before, apposition_before_after) }}
                 then 'apposition_before'
             -- "Jo Bloggs, a former Acme Union official"
             when
@@ -340,12 +307,9 @@ matched_pairs as (
                 and regexp_matches(
                     gap_text,
                     '^\s*,\s+(?:(?:a|an|the)\s+[^,;()]{1,40},\s+who\s+(?:is|was)\s+|who\s+(?:is|was)\s+|both\s+)?'
-                    || '(?:(?:a|an|the)\s+)?(?:(?:' || modifier || '|\d{4})\s+){0,3}$'
+                    || '(?:(?:a|an|the)\s+)?(?:(?:{{ modifier }}|\d{4})\s+){0,3}$'
                 )
-                and regexp_matches(
-                    tail_text,
-                    '^\s+(?:' || capitalised || '\s+){0,2}' || role_pattern || '(?:[^\p{L}]|$)'
-                )
+                and {{ affiliation_role_matches('tail_text', apposition_after_before, apposition_after_after) }}
                 then 'apposition_after'
             -- "Jo Bloggs, a Democrat, said"
             when
@@ -353,20 +317,14 @@ matched_pairs as (
                 and is_party
                 and regexp_matches(
                     gap_text,
-                    '^\s*,\s+(?:who\s+(?:is|was)\s+)?(?:a|an)\s+(?:' || modifier || '\s+){0,2}$'
+                    '^\s*,\s+(?:who\s+(?:is|was)\s+)?(?:a|an)\s+(?:{{ modifier }}\s+){0,2}$'
                 )
                 and regexp_matches(tail_text, '^(?:\s*(?:[,;:)—–]|\.(?:\s|$)|$)|\s+(?:from|of|who|and)\s)')
                 then 'apposition_party'
             -- "Jo Bloggs, director of the Acme Union", "..., who was the head of ..."
             when
                 not is_before_person
-                and regexp_matches(
-                    gap_text,
-                    '^\s*,\s+(?:who\s+(?:is|was)\s+|both\s+)?(?:(?:a|an|the)\s+)?(?:(?:' || modifier || '|'
-                    || capitalised || ')\s+){0,2}' || role_pattern
-                    || '\s+(?:of|at|for|with)\s+(?:(?:the|its)\s+)?(?:(?:' || capitalised
-                    || '|\d[\p{L}\p{N}]*)\s+){0,3}$'
-                )
+                and {{ affiliation_role_matches('gap_text', role_of_before, role_of_after) }}
                 then 'role_of'
             -- "Jo Bloggs, assigned to a unit at the Acme Union", "..., who works for ..."
             when
@@ -393,7 +351,7 @@ matched_pairs as (
                 then 'of_phrase'
         end as link_kind
 
-    from pair_links
+    from pairs
 
 ),
 
@@ -410,7 +368,7 @@ text_links as (
             nullif(
                 regexp_extract(
                     case when link_kind = 'apposition_after' then tail_text else gap_text end,
-                    '(' || role_pattern || ')',
+                    case when is_place then '({{ office_role }})' else '({{ any_role }})' end,
                     1
                 ),
                 ''
