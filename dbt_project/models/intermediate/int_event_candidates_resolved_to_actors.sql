@@ -195,6 +195,7 @@ participant_lists as (
     select
         article_id,
         candidate_index,
+        trigger_lemma,
         source_actor_id,
         agent_body_word,
         is_said_to_press,
@@ -202,7 +203,7 @@ participant_lists as (
         left(act_event_code, 2) as pattern_root_code,
         from_json(
             participants,
-            '[{"prep": "VARCHAR", "text": "VARCHAR", "mention_index": "INTEGER", "inherited_from_sentence": "INTEGER"}]'
+            '[{"prep":"VARCHAR","lemma":"VARCHAR","mention_index":"INTEGER","inherited_from_sentence":"INTEGER"}]'
         ) as participant_list
 
     from with_agents
@@ -216,6 +217,7 @@ participant_rows as (
     select
         article_id,
         candidate_index,
+        trigger_lemma,
         source_actor_id,
         agent_body_word,
         is_said_to_press,
@@ -249,6 +251,15 @@ participant_targets as (
         participant_mentions.actor_id is not null
         and participant_mentions.actor_id is distinct from participant_rows.source_actor_id
         and not participant_rows.is_said_to_press
+        -- a phrase of time ("on Wikipedia's birthday", "on the anniversary of X") says when
+        and not coalesce(list_contains(
+            {{ var('time_noun_lemmas') }}, lower(struct_extract(participant_rows.participant, 'lemma'))
+        ), false)
+        -- the post one resigns from, the manner one speaks with, is no counterpart
+        and not coalesce(list_contains(
+            {{ var('non_target_verb_prepositions') }},
+            participant_rows.trigger_lemma || ' ' || lower(struct_extract(participant_rows.participant, 'prep'))
+        ), false)
         and (
             not participant_mentions.is_unlisted_place
             or (
