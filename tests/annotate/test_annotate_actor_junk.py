@@ -138,3 +138,60 @@ def test_places_typed_person_and_programmes_or_diseases_are_no_mentions(
         _with_entity(parse, "Minister Jae Park met the envoy.", "Jae Park", "PERSON")
     )
     assert [m.text for m in mentions if m.label == "PERSON"] == ["Jae Park"]
+
+
+def test_a_body_glued_to_a_persons_name_is_split(parse: Callable[[str], Doc]) -> None:
+    text = "Anna Berg spoke first. Later the Ministry of Finance Anna Berg answered."
+    doc = parse(text)
+    start = text.index("the Ministry")
+    first = doc.char_span(0, len("Anna Berg"), label="PERSON")
+    glued = doc.char_span(start, start + len("the Ministry of Finance Anna Berg"), label="ORG")
+    assert first is not None and glued is not None
+    doc.ents = [first, glued]
+    found = [(m.text, m.label) for m in extract_mentions(doc)]
+    assert ("the Ministry of Finance", "ORG") in found
+    assert found.count(("Anna Berg", "PERSON")) == 2
+    # Without the person named on their own, the span stays as the NER found it.
+    doc = _with_entity(
+        parse, "The Ministry of Finance Anna Berg answered.", "Ministry of Finance Anna Berg", "ORG"
+    )
+    assert [m.text for m in extract_mentions(doc)] == ["Ministry of Finance Anna Berg"]
+
+
+def test_names_listed_in_one_organisation_span_keep_the_first(
+    parse: Callable[[str], Doc],
+) -> None:
+    doc = _with_entity(parse, "The ads named Horak, Kovac and others.", "Horak, Kovac", "ORG")
+    assert [m.text for m in extract_mentions(doc)] == ["Horak"]
+
+
+def test_a_body_glued_to_a_name_the_article_shortens_is_split(
+    parse: Callable[[str], Doc],
+) -> None:
+    text = "The Ruritania Lena Markova said. Later Markova left."
+    doc = parse(text)
+    glued = doc.char_span(4, 4 + len("Ruritania Lena Markova"), label="ORG")
+    start = text.index("Markova left")
+    short = doc.char_span(start, start + len("Markova"), label="PERSON")
+    assert glued is not None and short is not None
+    doc.ents = [glued, short]
+    found = [(m.text, m.label) for m in extract_mentions(doc)]
+    assert ("Ruritania", "ORG") in found
+    assert ("Lena Markova", "PERSON") in found
+
+
+def test_party_members_are_no_person(parse: Callable[[str], Doc]) -> None:
+    doc = _with_entity(parse, "Ruritania Democrats won the vote.", "Ruritania Democrats", "PERSON")
+    assert [(m.text, m.label) for m in extract_mentions(doc)] == [("Ruritania Democrats", "NORP")]
+
+
+def test_a_determiner_glued_to_a_persons_name_is_dropped(parse: Callable[[str], Doc]) -> None:
+    text = "Lena Markova spoke. Then the Lena Markova of old returned."
+    doc = parse(text)
+    first = doc.char_span(0, len("Lena Markova"), label="PERSON")
+    start = text.index("the Lena")
+    glued = doc.char_span(start, start + len("the Lena Markova"), label="ORG")
+    assert first is not None and glued is not None
+    doc.ents = [first, glued]
+    found = [(m.text, m.label) for m in extract_mentions(doc)]
+    assert found == [("Lena Markova", "PERSON"), ("Lena Markova", "PERSON")]

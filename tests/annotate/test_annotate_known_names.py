@@ -139,3 +139,12 @@ def test_spans_are_entity_spans(nlp: Language, seeds: Path) -> None:
     doc = nlp.make_doc("Lena Markova met Lena Markova.")
     assert all(isinstance(s, Span) and s.label_ == "PERSON" for s in pipe.matches(doc))
     assert len(pipe.matches(doc)) == 2
+
+
+def test_all_capital_text_names_known_actors(nlp: Language, seeds: Path) -> None:
+    pipe = KnownNames(nlp, seeds)
+    doc = pipe(_doc(nlp, "BY HARBOUR AND COAST PROTECTION", [("HARBOUR", "ORG")]))
+    assert [(e.text, e.label_) for e in doc.ents] == [("HARBOUR AND COAST PROTECTION", "ORG")]
+    # Mixed case must match exactly.
+    doc = pipe(_doc(nlp, "By Harbour And Coast Protection", []))
+    assert list(doc.ents) == []

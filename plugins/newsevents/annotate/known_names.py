@@ -176,6 +176,9 @@ class KnownNames:
             for name, label in known_names(seeds or seeds_dir()).items()
             if _usable(_key(name), label)
         }
+        # All-capital text (bylines, kickers) names known actors too: "BY U.S. CUSTOMS AND
+        # BORDER PROTECTION".
+        self.upper = {name.upper(): label for name, label in self.names.items()}
         for label in set(self.names.values()):
             nlp.vocab.strings.add(label)
         LOGGER.debug("known names: %d", len(self.names))
@@ -195,7 +198,10 @@ class KnownNames:
                     break
                 if not (tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.is_punct):
                     continue
-                label = self.names.get(_key(text[first.idx : tok.idx + len(tok.text)]))
+                key = _key(text[first.idx : tok.idx + len(tok.text)])
+                label = self.names.get(key)
+                if label is None and key.isupper():
+                    label = self.upper.get(key)
                 if label is not None:
                     found.append(Span(doc, i, j + 1, label=label))
         return found

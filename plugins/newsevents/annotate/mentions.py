@@ -101,6 +101,13 @@ DOCUMENT_HEADS: frozenset[str] = frozenset(
 )  # fmt: skip
 # Heads of unnamed government bodies tagged ORG ("the Interior Ministry").
 GOVERNMENT_BODY_HEADS: frozenset[str] = frozenset({"ministry"})
+# Plural names of parties and political camps: a PERSON span ending in one is a group of
+# people ("Ruritania Democrats"), never a person's name.
+PARTY_PLURALS: frozenset[str] = frozenset(
+    {"democrats", "republicans", "progressives", "conservatives", "liberals", "socialists",
+     "greens", "tories", "communists", "nationalists", "unionists", "loyalists",
+     "islamists", "populists", "libertarians", "centrists"}
+)  # fmt: skip
 # Lower-case particles inside personal names ("Ursula von der Leyen", "Luiz Inácio
 # Lula da Silva", "Mohammed bin Salman"); the small NER often splits the name there.
 NAME_PARTICLES: frozenset[str] = frozenset(
@@ -461,6 +468,8 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
         start, end = cleaned
         if label == "PERSON" and doc[end - 1].lower_ in PLACE_HEADS:
             continue  # a place or a fragment of one, not a person
+        if label == "PERSON" and doc[end - 1].lower_ in PARTY_PLURALS:
+            label = "NORP"  # "Ruritania Democrats": party members, not a person
         if _name_key(doc, start, end) in NON_ACTOR_NAMES:
             continue
         role: RolePhrase | None = None
@@ -480,6 +489,14 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
                 role = RolePhrase(doc[inner[0] : inner[1]].text, inner[0], inner[1])
             if role is None:
                 role = apposition_after(doc, end, sent_end)
+        elif (
+            label == "ORG"
+            and end - start == 3
+            and doc[start + 1].text == ","
+            and doc[start].is_title
+            and doc[start + 2].is_title
+        ):
+            end = start + 1  # "Mueller, Stormy" tagged ORG: a list of names; the first is kept
         elif label == "ORG" and doc[end - 1].lower_ in DOCUMENT_HEADS:
             label = "LAW"  # "the Mutual Defense Treaty": an agreement, not an actor
         elif label == "ORG" and (body := _government_body(doc, start, end)) is not None:
@@ -520,6 +537,63 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
             )
         )
     return mentions, title_tokens
+
+
+def _split_glued_person_names(
+    doc: Doc, mentions: list[Mention], sent_of: list[int]
+) -> list[Mention]:
+    """Split a non-person entity that ends with a person's full name found elsewhere.
+
+    The NER glues a body or a place to the name after it ("the Ministry of Finance Anna
+    Berg", "the Ruritania Lena Markova"): when the article names that person on their
+    own (full name, or the surname as a person), the span is the body or place followed
+    by the person.
+    """
+    full_names = {m.text for m in mentions if m.label == "PERSON" and m.end - m.start >= 2}
+    surnames = {m.text for m in mentions if m.label == "PERSON" and m.end - m.start == 1}
+    if not full_names and not surnames:
+        return mentions
+    out: list[Mention] = []
+    for m in mentions:
+        cut = next(
+            (
+                m.end - k
+                for k in (3, 2)
+                if m.label != "PERSON"
+                and m.end - k > m.start
+                and doc[m.end - k : m.end].text in full_names
+            ),
+            None,
+        )
+        if (
+            cut is None
+            and m.label != "PERSON"
+            and m.end - m.start >= 3
+            and doc[m.end - 1].text in surnames
+            and doc[m.end - 2].is_title
+            and doc[m.end - 2].pos_ == "PROPN"
+        ):
+            cut = m.end - 2  # "... Anna Berg" where the article calls her "Berg"
+        if cut is None:
+            out.append(m)
+            continue
+        for start, end, label in ((m.start, cut, m.label), (cut, m.end, "PERSON")):
+            if not any(t.text[:1].isupper() for t in doc[start:end]):
+                continue  # "the" before the name: the person alone
+            start_char, end_char, text = _span_chars(doc, start, end)
+            out.append(
+                Mention(
+                    mention_index=-1,
+                    sentence_index=sent_of[start],
+                    start_char=start_char,
+                    end_char=end_char,
+                    text=text,
+                    label=label,
+                    start=start,
+                    end=end,
+                )
+            )
+    return out
 
 
 def _short_form_keys(mention: Mention, doc: Doc) -> list[str]:
@@ -812,6 +886,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         for m in mentions
         if m.label == "PERSON" or not all(t in title_tokens for t in range(m.start, m.end))
     ]
+    mentions = _split_glued_person_names(doc, mentions, sent_of)
     mentions = _link_short_forms(doc, mentions, sent_of)
     groups = _group_mentions(doc, mentions, sent_of)
     in_group = {i for g in groups for i in range(g.start, g.end)}
