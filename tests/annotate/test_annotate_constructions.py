@@ -300,3 +300,19 @@ def test_participle_shares_the_main_clause_addressee(analyse: Analyse) -> None:
     _, report = analyse("Israel bombed Gaza on Monday, saying it targeted militants.")
     (say,) = _rows(report, "say")
     assert not say.participants  # a report is addressed to no one in particular
+
+
+def test_headline_passive_without_auxiliary_makes_the_name_the_patient(analyse: Analyse) -> None:
+    mentions, candidates = analyse("Mark Rowe accused of hiding donations from the party")
+    (accuse,) = _rows(candidates, "accuse")
+    assert accuse.is_passive
+    assert accuse.agent_mention_index is None
+    assert _mention(mentions, accuse.patient_mention_index) == "Mark Rowe"
+    _, charged = analyse("Two guards charged with falsifying records")
+    (charge,) = _rows(charged, "charge")
+    assert charge.is_passive and charge.agent_text is None
+    active_mentions, active = analyse("Chile accused Peru of lying.")
+    (accused,) = _rows(active, "accuse")  # the active keeps its agent
+    assert not accused.is_passive
+    assert _mention(active_mentions, accused.agent_mention_index) == "Chile"
+    assert _mention(active_mentions, accused.patient_mention_index) == "Peru"

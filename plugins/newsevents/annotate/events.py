@@ -4,7 +4,10 @@ One candidate per (predicate, agent, patient): every verb with at least an agent
 or a patient. What dbt gets, and how it is derived:
 
 * agent / patient: the subject and direct object; in the passive ("was welcomed
-  by Xi") the ``by`` phrase is the agent and the subject the patient. Coordinated
+  by Xi") the ``by`` phrase is the agent and the subject the patient. A headline's
+  passive without auxiliary ("X accused of Y", "X charged with Y": a verb of
+  :data:`REDUCED_PASSIVE_PREPS` with its passive preposition before any object) is a
+  passive too: X is the patient. Coordinated
   subjects or objects ("Xi and Putin pledged") give one row each. A verb without
   its own subject takes it from the verb it is coordinated with ("met and
   signed"), from its governing verb when it is an ``xcomp`` ("pledged to deepen":
@@ -268,6 +271,27 @@ ORG_ROLE_NOUNS = GENERIC_ORG_NOUNS | frozenset(
 # clause's objects of these prepositions count as its addressee ("met with Y, urging").
 ADDRESSEE_PREP = "to"
 ADDRESSEE_SOURCE_PREPS = frozenset({"with", "to"})
+# Verbs whose active use needs an object before these prepositions: without auxiliary
+# and object ("X accused of Y", "X charged with Y") a headline states them in the passive.
+REDUCED_PASSIVE_PREPS = {
+    "accuse": frozenset({"of"}),
+    "charge": frozenset({"with"}),
+    "convict": frozenset({"of", "on"}),
+    "suspect": frozenset({"of"}),
+    "indict": frozenset({"on", "for"}),
+    "sentence": frozenset({"to", "for"}),
+    "arrest": frozenset({"for", "on", "over"}),
+    "jail": frozenset({"for", "over"}),
+    "fine": frozenset({"for", "over"}),
+    "sue": frozenset({"over", "for"}),
+    "ban": frozenset({"from"}),
+    "bar": frozenset({"from"}),
+    "expel": frozenset({"from"}),
+    "deport": frozenset({"to", "from"}),
+    "sanction": frozenset({"for", "over"}),
+    "impeach": frozenset({"for", "over"}),
+    "detain": frozenset({"for", "over", "on"}),
+}
 # Heads of a "by" phrase that counts votes instead of naming who voted.
 TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
 # Verbs of making a proposal: "the motion brought by X" stands for X.
@@ -570,7 +594,23 @@ def resolve_relative(tok: Token) -> Token:
 def is_passive(verb: Token) -> bool:
     if any(c.dep_ in {"auxpass", "nsubjpass", "csubjpass"} for c in verb.children):
         return True
-    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+    return (verb.dep_ == "acl" and verb.tag_ == "VBN") or _reduced_passive(verb)
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """A headline's passive without its auxiliary ("X accused of Y", "X charged with Y"):
+    a verb of :data:`REDUCED_PASSIVE_PREPS` with a subject, no auxiliary, and its passive
+    preposition before any object (active, "X accused Z of Y" has the object first)."""
+    preps = REDUCED_PASSIVE_PREPS.get(verb.lemma_.lower())
+    if not preps or verb.tag_ not in {"VBD", "VBN"} or verb.dep_ not in {"ROOT", "conj"}:
+        return False
+    children = list(verb.children)
+    if any(c.dep_ in {"aux", "auxpass"} for c in children) or not own_subjects(verb):
+        return False
+    prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in preps), None)
+    if prep is None:
+        return False
+    return not any(c.dep_ in OBJECT_DEPS and c.i < prep.i for c in children)
 
 
 def own_subjects(verb: Token) -> list[Token]:
@@ -732,10 +772,11 @@ def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], l
         if not objects:
             objects = _participle_clause_subjects(verb)
         return subj, objects
+    reduced = _reduced_passive(verb)
     by_agents = [
         t
         for c in verb.children
-        if c.dep_ == "agent"
+        if c.dep_ == "agent" or (reduced and c.dep_ == "prep" and c.lower_ == "by")
         for p in c.children
         if p.dep_ == "pobj" and not _is_tally(p)
         for t in expand_conjuncts(p)
