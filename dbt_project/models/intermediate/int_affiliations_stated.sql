@@ -38,14 +38,15 @@
 {%- set apposition_before_before = "^\\s+(?:" ~ modifier ~ "\\s+){0,2}" -%}
 {%- set apposition_before_after = ",\\s+$" -%}
 {%- set apposition_after_before = "^\\s+(?:" ~ capitalised ~ "\\s+){0,2}" -%}
-{%- set apposition_after_after = "(?:[^\\p{L}]|$)" -%}
+{#- A plural role shares the link: "..., two Acme Union officials", "both members of". -#}
+{%- set apposition_after_after = "s?(?:[^\\p{L}]|$)" -%}
 {%- set role_of_before = "^\\s*,\\s+(?:who\\s+(?:is|was)\\s+|both\\s+)?(?:(?:a|an|the)\\s+)?"
     ~ "(?:(?:"
     ~ modifier
     ~ "|"
     ~ capitalised
     ~ ")\\s+){0,2}" -%}
-{%- set role_of_after = "\\s+(?:of|at|for|with)\\s+(?:(?:the|its)\\s+)?(?:(?:"
+{%- set role_of_after = "s?\\s+(?:of|at|for|with)\\s+(?:(?:the|its)\\s+)?(?:(?:"
     ~ capitalised
     ~ "|\\d[\\p{L}\\p{N}]*)\\s+){0,3}$" -%}
 
