@@ -195,3 +195,17 @@ def test_a_determiner_glued_to_a_persons_name_is_dropped(parse: Callable[[str], 
     doc.ents = [first, glued]
     found = [(m.text, m.label) for m in extract_mentions(doc)]
     assert found == [("Lena Markova", "PERSON"), ("Lena Markova", "PERSON")]
+
+
+def test_a_region_of_a_place_is_one_location(parse: Callable[[str], Doc]) -> None:
+    text = "The attorney for the Southern District of Ruritania spoke."
+    doc = parse(text)
+    start = text.index("the Southern")
+    region = doc.char_span(start, start + len("the Southern District"), label="LOC")
+    place_start = text.index("Ruritania")
+    place = doc.char_span(place_start, place_start + len("Ruritania"), label="GPE")
+    assert region is not None and place is not None
+    doc.ents = [region, place]
+    assert [(m.text, m.label) for m in extract_mentions(doc)] == [
+        ("the Southern District of Ruritania", "LOC")
+    ]

@@ -238,7 +238,8 @@ def dateline_tokens(doc: Doc) -> frozenset[int]:
 def merge_name_particles(doc: Doc) -> None:
     """Join a PERSON entity split at a name particle ("Ursula von" + "der" + "Leyen").
 
-    Also extends an organisation name cut after "of" ("Group of" + "Seven").
+    Also extends an organisation name cut after "of" ("Group of" + "Seven"), and joins a
+    region to the place it is "of" ("the Southern District" + "of" + "New York").
 
     A PERSON entity that ends with a particle, or is followed by particles, and then a
     capitalised proper noun is extended over them (and over the entity that noun
@@ -262,6 +263,19 @@ def merge_name_particles(doc: Doc) -> None:
                 end += 1
             if end > ent.end:
                 merged.append(Span(doc, ent.start, end, label=ent.label_))
+            continue
+        if (
+            ent.label_ == "LOC"
+            and ent.end + 1 < len(doc)
+            and doc[ent.end].lower_ == "of"
+            and doc[ent.end + 1].ent_iob_ == "B"
+            and doc[ent.end + 1].ent_type_ == "GPE"
+        ):
+            # "the Southern District" + "of" + "Ruritania": one region of that place.
+            end = ent.end + 2
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            merged.append(Span(doc, ent.start, end, label="LOC"))
             continue
         if ent.label_ != "PERSON":
             continue
