@@ -316,3 +316,16 @@ def test_headline_passive_without_auxiliary_makes_the_name_the_patient(analyse: 
     assert not accused.is_passive
     assert _mention(active_mentions, accused.agent_mention_index) == "Chile"
     assert _mention(active_mentions, accused.patient_mention_index) == "Peru"
+
+
+def test_a_relative_or_aide_is_not_the_person_named_through_them(analyse: Analyse) -> None:
+    _, candidates = analyse("The rebels attacked Trump's wife on Monday.")
+    (attack,) = _rows(candidates, "attack")
+    assert attack.patient_text == "Trump's wife"
+    assert attack.patient_mention_index is None  # not Trump
+    spoke_mentions, spoke = analyse("Putin's spokesman criticised Kyiv.")
+    (criticise,) = _rows(spoke, "criticise")  # a spokesman speaks for the one named
+    assert _mention(spoke_mentions, criticise.agent_mention_index) == "Putin"
+    widow_mentions, widow = analyse("Navalny's widow, Yulia Navalnaya, met Biden.")
+    (meet,) = _rows(widow, "meet")  # a name in apposition still counts
+    assert _mention(widow_mentions, meet.agent_mention_index) == "Yulia Navalnaya"

@@ -15,7 +15,8 @@ or a patient. What dbt gets, and how it is derived:
   when it is a subjectless participle ("..., noting ..."). Relative pronouns are
   replaced by the noun they modify. Spans are the noun phrase up to its head;
   ``*_mention_index`` is the entity mention containing the head (PERSON first),
-  else one overlapping the phrase ("Russia's invasion" → Russia).
+  else one overlapping the phrase ("Russia's invasion" → Russia), but not for a relative,
+  aide or lawyer (:data:`DEPENDANT_NOUNS`: "Trump's wife" is not Trump).
 * ``object_lemma``: the lemma of the logical object's head; when that head is an
   amount ("$2 billion in financing", "a number of troops") the head of its
   ``in``/``of`` phrase is used instead ("financing").
@@ -292,6 +293,14 @@ REDUCED_PASSIVE_PREPS = {
     "impeach": frozenset({"for", "over"}),
     "detain": frozenset({"for", "over", "on"}),
 }
+# People named through someone else ("Trump's wife", "a senator's aide"): the phrase's
+# named possessor or modifier is not who they are. (A spokesman speaks for the one named.)
+DEPENDANT_NOUNS = frozenset(
+    {"wife", "husband", "son", "daughter", "child", "brother", "sister", "father", "mother",
+     "parent", "family", "friend", "relative", "lawyer", "attorney", "staffer", "aide",
+     "assistant", "adviser", "advisor", "employee", "bodyguard", "girlfriend", "boyfriend",
+     "partner", "niece", "nephew", "cousin", "widow", "children"}
+)  # fmt: skip
 # Heads of a "by" phrase that counts votes instead of naming who voted.
 TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
 # Verbs of making a proposal: "the motion brought by X" stands for X.
@@ -1252,6 +1261,12 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
     appositions = [c.i for c in tok.children if c.dep_ == "appos"]
     mention = index.for_phrase(tok.i, start, end, appositions)
+    if (
+        mention is not None
+        and tok.lemma_.lower() in DEPENDANT_NOUNS
+        and not any(mention.start <= i < mention.end for i in [tok.i, *appositions])
+    ):
+        mention = None  # "Trump's wife", "a Meadows' staffer": someone else than Trump
     return _Phrase(
         doc_text(doc)[start_char:end_char],
         start_char,
