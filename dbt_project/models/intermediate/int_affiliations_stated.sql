@@ -243,6 +243,7 @@ pairs as (
             )
         end as gap_text,
         substr(affiliates.sentence_text, affiliates.sentence_end + 1, 80) as tail_text,
+        substr(affiliates.sentence_text, 1, affiliates.sentence_start) as lead_text,
         -- "In Paris President Jo Bloggs ...": a place after a preposition is where, not whose.
         affiliates.is_place
         and regexp_matches(
@@ -293,6 +294,12 @@ matched_pairs as (
                 and not is_after_preposition
                 -- "ambassador to the Ukraine", "Attorney for the Southern District"
                 and {{ affiliation_role_matches('gap_text', title_before, title_after) }}
+                then 'title'
+            -- "Chairman of the Acme Union Jo Bloggs", "Minister in the Ministry of X Jo Bloggs"
+            when
+                is_before_person
+                and regexp_matches(gap_text, '^\s+{{ honorific }}$')
+                and {{ affiliation_role_matches('lead_text', '(?:^|\\s)', '\\s+(?:of|in|at|for)\\s+(?:the\\s+)?$') }}
                 then 'title'
             -- "Republican Jo Bloggs"
             when is_before_person and is_party and regexp_matches(gap_text, '^\s+$')
