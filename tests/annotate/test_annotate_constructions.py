@@ -326,6 +326,9 @@ def test_a_relative_or_aide_is_not_the_person_named_through_them(analyse: Analys
     spoke_mentions, spoke = analyse("Putin's spokesman criticised Kyiv.")
     (criticise,) = _rows(spoke, "criticise")  # a spokesman speaks for the one named
     assert _mention(spoke_mentions, criticise.agent_mention_index) == "Putin"
+    _, critics = analyse("Kremlin critics accused Putin of fraud.")
+    (accused,) = _rows(critics, "accuse")
+    assert accused.agent_mention_index is None  # critics of the Kremlin are not the Kremlin
     widow_mentions, widow = analyse("Navalny's widow, Yulia Navalnaya, met Biden.")
     (meet,) = _rows(widow, "meet")  # a name in apposition still counts
     assert _mention(widow_mentions, meet.agent_mention_index) == "Yulia Navalnaya"

@@ -293,13 +293,16 @@ REDUCED_PASSIVE_PREPS = {
     "impeach": frozenset({"for", "over"}),
     "detain": frozenset({"for", "over", "on"}),
 }
-# People named through someone else ("Trump's wife", "a senator's aide"): the phrase's
-# named possessor or modifier is not who they are. (A spokesman speaks for the one named.)
+# People named through someone else ("Trump's wife", "a senator's aide", "Kremlin critics"):
+# the phrase's named possessor or modifier is not who they are. A spokesman speaks for
+# the one named, and "NATO allies" / "EU partners" are the members acting together.
 DEPENDANT_NOUNS = frozenset(
     {"wife", "husband", "son", "daughter", "child", "brother", "sister", "father", "mother",
      "parent", "family", "friend", "relative", "lawyer", "attorney", "staffer", "aide",
      "assistant", "adviser", "advisor", "employee", "bodyguard", "girlfriend", "boyfriend",
-     "partner", "niece", "nephew", "cousin", "widow", "children"}
+     "niece", "nephew", "cousin", "widow", "children", "supervisor", "boss",
+     "deputy", "successor", "predecessor", "rival", "opponent", "challenger", "critic",
+     "colleague"}
 )  # fmt: skip
 # Heads of a "by" phrase that counts votes instead of naming who voted.
 TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
