@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from newsevents.benchcorpus import write_files
+from newsevents.bench.corpus import write_files
 from newsevents.testhook import ENV_PAUSE_AT, ENV_PAUSE_S, MARKER
 
 # 240 articles → two fetch batches (BATCH_SIZE 200), so "fetch" pauses mid-stage, and

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newsevents import bench
+from newsevents.bench import run as bench
 
 
 def test_bench_runs_on_a_few_pages(capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,9 +39,9 @@ REPEATS = 3
 
 
 def make_pages(count: int, seed: int = SEED) -> list[bytes]:
-    """``count`` distinct generated news pages (``newsevents.benchcorpus``): real article
+    """``count`` distinct generated news pages (``newsevents.bench.corpus``): real article
     lengths (median ~600 words) inside real page weight (50-150 KB of boilerplate)."""
-    from newsevents.benchcorpus import article
+    from newsevents.bench.corpus import article
 
     return [article(number, seed=seed) for number in range(count)]
 
@@ -413,7 +413,7 @@ def bench_kernels(count: int) -> dict[str, float]:
     import spacy
 
     from newsevents.annotate.stage import resolve_model_name
-    from newsevents.benchcorpus import article
+    from newsevents.bench.corpus import article
 
     pages = [article(n) for n in range(count)]
     texts: list[str] = []
@@ -464,7 +464,7 @@ def bench_e2e(
     ``first_only``); kernels. ``workers`` sets ``NEWSEVENTS_ANNOTATE_WORKERS``."""
     import os
 
-    from newsevents.benchcorpus import serve
+    from newsevents.bench.corpus import serve
 
     result: dict[str, Any] = {"articles": articles, "first_only": first_only}
     with tempfile.TemporaryDirectory(prefix="newsevents-e2e-") as tmp, serve(articles) as corpus:
@@ -633,7 +633,3 @@ def print_e2e(result: dict[str, Any]) -> int:
     for label, value, note in rows:
         print(f"  {label:44} {value:>14}  {note}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
