@@ -332,3 +332,12 @@ def test_a_relative_or_aide_is_not_the_person_named_through_them(analyse: Analys
     widow_mentions, widow = analyse("Navalny's widow, Yulia Navalnaya, met Biden.")
     (meet,) = _rows(widow, "meet")  # a name in apposition still counts
     assert _mention(widow_mentions, meet.agent_mention_index) == "Yulia Navalnaya"
+
+
+def test_wish_with_its_own_subject_is_still_a_wish(analyse: Analyse) -> None:
+    _, candidates = analyse("Most Americans want Congress to investigate Trump if he lied.")
+    (investigate,) = _rows(candidates, "investigate")
+    assert investigate.modality == "wants_to"  # what they want has not happened
+    _, done = analyse("Congress investigated Trump last year.")
+    (investigated,) = _rows(done, "investigate")
+    assert investigated.modality is None

@@ -40,7 +40,8 @@ or a patient. What dbt gets, and how it is derived:
   one like "refused to" for an ``xcomp``, or an object determined by "no".
 * ``modality``: a modal auxiliary (will, would, may, might, could, should, can,
   must, shall), else the governing verb of an ``xcomp`` ("expected_to",
-  "plans_to", "hopes_to", "pledges_to", "urged_to", ...) or "demanded_that" for a
+  "plans_to", "hopes_to", "pledges_to", "urged_to", ...; also for a "to" clause parsed
+  with its own subject, "want Congress to investigate") or "demanded_that" for a
   clause a directive verb demands, else inherited from the governing verb of an
   ``xcomp``/shared-subject ``conj``.
 * reported speech: a clause under a reporting verb ("Putin says he and Xi will
@@ -1152,6 +1153,14 @@ def modality(verb: Token, depth: int = 0) -> str | None:
     if depth >= MAX_CLIMB:
         return None
     head = verb.head
+    if (
+        verb.dep_ == "ccomp"
+        and head.lemma_.lower() in CONTROL_MODALITY
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    ):
+        # "want Congress to investigate" parsed as a clause with its own subject: the
+        # same wish or plan as the xcomp reading.
+        return CONTROL_MODALITY[head.lemma_.lower()]
     if verb.dep_ == "ccomp" and head.lemma_.lower() in DIRECTIVE_LEMMAS:
         return "demanded_that"  # "demanded that Russia withdraw": not (yet) done
     if verb.dep_ == "xcomp":
