@@ -168,7 +168,9 @@ def bench_ingest(pages: list[bytes]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m newsevents.bench", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--pages", type=int, default=DEFAULT_PAGES)
     parser.add_argument("--extract-pages", type=int, default=DEFAULT_EXTRACT_PAGES)
     parser.add_argument(
