@@ -226,6 +226,11 @@ def test_the_proposal_stands_for_who_made_it(analyse: Analyse) -> None:
     assert _mention(mentions, reject.agent_mention_index) == "Peru"
     assert _mention(mentions, reject.patient_mention_index) == "Chile"
     assert reject.object_lemma == "proposal"
+    decided_mentions, decided = analyse(
+        "Hungary decided on Monday to close its border. Austria criticised the decision."
+    )
+    (criticise,) = _rows(decided, "criticise")
+    assert _mention(decided_mentions, criticise.patient_mention_index) == "Hungary"
     _, unknown = analyse("Peru rejected the proposal.")
     (alone,) = _rows(unknown, "reject")
     assert alone.patient_mention_index is None

@@ -87,7 +87,7 @@ or a patient. What dbt gets, and how it is derived:
   stand for X ("the doctors, members of X, offered ..."), and a party name the
   recogniser missed stands for its acronym in apposition ("lawmakers from the
   Alternative for Y (AfY)" -> AfY).
-* a proposal (:data:`PROPOSAL_NOUNS`: motion, offer, request, plan ...) stands for who
+* a proposal or decision (:data:`PROPOSAL_NOUNS`: motion, offer, request, plan ...) stands for who
   made it: "the motion brought by X" -> X, and "the offer" / "the proposal" with no
   maker in its phrase -> the named agent of the nearest earlier act of that kind ("X
   offered ... Y rejected the offer": Y -> X). ``object_lemma`` stays the proposal's.
@@ -199,7 +199,8 @@ PLACE_NOUNS = frozenset(
 # ("the motion brought by X was defeated", "did not accept the offer").
 PROPOSAL_NOUNS = frozenset(
     {"motion", "amendment", "bill", "resolution", "proposal", "offer", "request", "petition",
-     "plan", "demand", "invitation", "measure", "appeal", "bid", "ultimatum", "initiative"}
+     "plan", "demand", "invitation", "measure", "appeal", "bid", "ultimatum", "initiative",
+     "decision"}
 )  # fmt: skip
 # Verbs of a vote that passes or defeats a proposal.
 VOTE_LEMMAS = frozenset(
@@ -221,6 +222,7 @@ PROPOSAL_VERBS = {
     "amendment": frozenset({"propose", "table", "move"}),
     "resolution": frozenset({"propose", "table", "introduce", "draft"}),
     "bill": frozenset({"introduce", "sponsor", "table"}),
+    "decision": frozenset({"decide"}),
 }
 # How far back "the offer" looks for the act that made it.
 PROPOSAL_SENTENCES_BACK = 3
