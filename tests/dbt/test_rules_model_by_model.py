@@ -15,6 +15,8 @@ INCREMENTAL = {
     '"intermediate"."int_event_candidates_coded"',
     '"intermediate"."int_event_candidates_matched_to_patterns"',
     '"intermediate"."int_event_candidates_resolved_to_actors"',
+    '"intermediate"."int_mentions_in_context"',
+    '"intermediate"."int_mentions_matched_to_dictionary"',
     '"intermediate"."int_mentions_resolved_to_actors"',
     '"marts"."actor_mentions"',
     '"marts"."articles"',

@@ -1,0 +1,156 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
+
+{#- Step 1 of actor resolution: each mention of the selected annotation with its
+    normalised name, display name and new-actor type, and the context its words give:
+    the role family and sector of its role, whether the mention is itself a generic
+    noun, and the country or organisation its role modifier or affiliation names
+    ("the Russian defense minister" -> RUS; "protesters in Caracas" -> VEN).
+    int_mentions_matched_to_dictionary matches these mentions to the dictionary. -#}
+
+with
+
+mentions as (
+
+    select * from {{ ref('int_mentions_current') }}
+
+),
+
+usable_aliases as (
+
+    select * from {{ ref('int_actor_aliases_unioned') }}
+
+    where not is_ambiguous
+
+),
+
+role_terms as (
+
+    select * from {{ ref('role_terms') }}
+
+),
+
+places as (
+
+    select
+        {{ normalize_name('place') }} as place_normalized,
+        country_code
+
+    from {{ ref('places') }}
+
+),
+
+agents as (
+
+    select * from {{ ref('phoenix_agents') }}
+
+),
+
+current_mentions as (
+
+    select
+        mentions.*,
+        {{ normalize_name('mentions.mention_text') }} as name_normalized,
+        {{ normalize_name('mentions.role') }} as role_normalized,
+        {{ normalize_name('mentions.role_modifier') }} as role_modifier_normalized,
+        {{ normalize_name('mentions.affiliation') }} as affiliation_normalized,
+        nullif(trim(regexp_replace(regexp_replace(
+            replace(trim(mentions.mention_text), '’', ''''), '''s?$', ''
+        ), '^[Tt]he\s+', '')), '')
+            as display_name,
+        case
+            when mentions.label = 'PERSON' then 'person'
+            when mentions.label = 'ORG' then 'organization'
+            when mentions.label in ('GPE', 'LOC', 'FAC') then 'location'
+            when mentions.label = 'GROUP' then 'group'
+        end as new_actor_type,
+        mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC', 'ROLE_REF', 'GROUP') as is_actor_label
+
+    from mentions
+
+    {% if is_incremental() %}
+        where mentions.annotated_at >= (
+            select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
+            from {{ this }} as this
+        )
+    {% endif %}
+
+),
+
+context_lookup as (
+
+    select
+        alias_normalized,
+        actor_id,
+        actor_type,
+        country_code
+
+    from usable_aliases
+
+    where actor_type in ('country', 'organization')
+
+    qualify row_number() over (
+        partition by alias_normalized
+        order by match_priority, actor_type, actor_id
+    ) = 1
+
+),
+
+mention_context as (
+
+    select
+        current_mentions.*,
+        role_terms.role as role_family,
+        coalesce(role_terms.sector, agents.sector) as role_sector,
+        coalesce(role_terms.is_collective, false) as is_collective_role,
+        name_agents.agent_term is not null as is_generic_term,
+        coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
+        (
+            coalesce(coalesce(modifier_lookup.actor_type, affiliation_lookup.actor_type) = 'country', false)
+            or modifier_places.country_code is not null
+        ) as is_context_a_country,
+        coalesce(
+            modifier_lookup.country_code, affiliation_lookup.country_code, modifier_places.country_code
+        ) as context_country_code
+
+    from current_mentions
+
+    left join role_terms
+        on current_mentions.role_normalized = role_terms.role_term
+
+    -- Generic agent nouns ("police", "lawmakers") give a group its sector.
+    left join agents
+        on lower(current_mentions.role) = agents.agent_term
+
+    -- A mention that is itself a generic noun ("Prison", "Protesters") names no one;
+    -- national bodies ("Senate", "Congress", "Supreme Court") are the story's own.
+    left join agents as name_agents
+        on
+            current_mentions.name_normalized = name_agents.agent_term
+            and coalesce(name_agents.sector, '') not in ('LEG', 'JUD', 'GOV')
+
+    -- "protesters in Caracas": a place as modifier gives its country.
+    left join places as modifier_places
+        on current_mentions.role_modifier_normalized = modifier_places.place_normalized
+
+    left join context_lookup as modifier_lookup
+        on current_mentions.role_modifier_normalized = modifier_lookup.alias_normalized
+
+    left join context_lookup as affiliation_lookup
+        on current_mentions.affiliation_normalized = affiliation_lookup.alias_normalized
+
+),
+
+final as (
+
+    select * from mention_context
+
+)
+
+select * from final
