@@ -223,6 +223,39 @@ def test_coordinated_verbs_share_the_modal(analyse: Analyse) -> None:
     assert (sign.modality, sign.agent_text) == ("will", "The two ministers")
 
 
+def test_finite_verb_beside_an_infinitive_keeps_its_own_reality(analyse: Analyse) -> None:
+    _, candidates = analyse(
+        "The mayor promised to cut taxes and attacked his rival over the budget."
+    )
+    assert _rows(candidates, "cut")[0].modality == "promises_to"
+    (attack,) = _rows(candidates, "attack")
+    assert (attack.modality, attack.agent_text) == (None, "The mayor")
+    _, candidates = analyse("The minister plans to visit Paris and meet the president.")
+    assert _rows(candidates, "meet")[0].modality == "plans_to"
+
+
+def test_adjective_complement_is_the_object_lemma(analyse: Analyse) -> None:
+    _, candidates = analyse("A Texas man pleaded guilty to wire fraud on Monday.")
+    (plead,) = _rows(candidates, "plead")
+    assert (plead.object_lemma, plead.patient_text, plead.is_negated) == ("guilty", None, False)
+    _, candidates = analyse("The former mayor pleads not guilty to bribery charges.")
+    assert _rows(candidates, "plead")[0].object_lemma == "not guilty"
+    _, candidates = analyse("The union pleaded with the minister for more time.")
+    assert _rows(candidates, "plead")[0].object_lemma is None
+
+
+def test_person_named_after_the_place_of_an_office_is_the_agent(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Former U.S. ambassador to the Ukraine Mary Jones testified before the committee"
+        " on Friday. Jones said she was shocked."
+    )
+    assert _mention(mentions, _rows(candidates, "testify")[0].agent_mention_index) == "Mary Jones"
+    mentions, candidates = analyse(
+        "An adviser to U.S. President Jo Bloggs criticized the plan. Bloggs said nothing."
+    )
+    assert _rows(candidates, "criticize")[0].agent_mention_index is None
+
+
 def test_object_determined_by_no_is_negated(analyse: Analyse) -> None:
     _, candidates = analyse("Japan has signed no agreement with China.")
     (sign,) = _rows(candidates, "sign")

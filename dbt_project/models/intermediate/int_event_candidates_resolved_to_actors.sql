@@ -21,7 +21,8 @@
     and "the European Court of ...") does not act on itself. An agentless passive state
     act ("X was arrested", var state_act_lemmas) is the state's: the source is the
     authority the article names (var state_authority_pattern), else the country of the
-    patient, else the article's country. -#}
+    patient, else the article's country. A guilty plea (var court_pleas) is made to that
+    state: its target is the authority named, else the pleader's or the article's country. -#}
 
 with
 
@@ -377,6 +378,39 @@ state_sources as (
 
 ),
 
+-- A guilty plea ("X pleaded guilty"; var court_pleas) is made to
+-- the state that prosecutes: the authority the article names, else the country of the
+-- pleader, else the article's country.
+plea_targets as (
+
+    select
+        with_agents.article_id,
+        with_agents.candidate_index,
+        coalesce(article_authorities.actor_id, country_actors.actor_id) as actor_id
+
+    from with_agents
+
+    left join actor_dictionary as source_actors
+        on with_agents.source_actor_id = source_actors.actor_id
+
+    left join articles_located
+        on with_agents.article_id = articles_located.article_id
+
+    left join country_actors
+        on coalesce(source_actors.country_code, articles_located.country_code) = country_actors.country_code
+
+    left join article_authorities
+        on with_agents.article_id = article_authorities.article_id
+
+    where
+        with_agents.source_actor_id is not null
+        and list_contains(
+            {{ var('court_pleas') }}, with_agents.trigger_lemma || ' ' || coalesce(with_agents.object_lemma, '')
+        )
+        and coalesce(article_authorities.actor_id, country_actors.actor_id) is not null
+
+),
+
 -- the patient unless it is the source itself, the press or the source's own body ("the
 -- Court" and "the European Court of ..."); else the preferred participant
 patient_targets as (
@@ -408,7 +442,11 @@ final as (
 
     select
         patient_targets.*,
-        coalesce(patient_targets.patient_target_actor_id, participant_targets.actor_id) as target_actor_id,
+        coalesce(
+            patient_targets.patient_target_actor_id,
+            participant_targets.actor_id,
+            nullif(plea_targets.actor_id, patient_targets.source_actor_id)
+        ) as target_actor_id,
         coalesce(
             patient_targets.patient_target_actor_id is null and participant_targets.is_inherited,
             false
@@ -420,6 +458,11 @@ final as (
         on
             patient_targets.article_id = participant_targets.article_id
             and patient_targets.candidate_index = participant_targets.candidate_index
+
+    left join plea_targets
+        on
+            patient_targets.article_id = plea_targets.article_id
+            and patient_targets.candidate_index = plea_targets.candidate_index
 
 )
 

@@ -127,14 +127,17 @@ from newsevents.annotate.mentions import (
     sentence_bounds,
     sentence_index_by_token,
 )
+from newsevents.annotate.roles import ROLE_LAST_WORDS
 
 LOGGER = logging.getLogger(__name__)
 
+OFFICE_PLACE_LABELS = frozenset({"GPE", "LOC", "ORG"})  # where an office is held
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj"})
 PREP_DEPS = frozenset({"prep", "dative"})
 # Dependents that start a clause of their own: their dates, negation and
 # arguments are not the governing verb's.
+FINITE_TAGS = frozenset({"VBD", "VBZ"})  # past and 3rd-person present: never infinitives
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "conj"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
@@ -525,6 +528,28 @@ class MentionIndex:
     def _best(found: Iterable[Mention]) -> Mention | None:
         ranked = sorted(found, key=lambda m: (LABEL_PRIORITY.get(m.label, 9), m.start))
         return ranked[0] if ranked else None
+
+    def person_after_office(self, role: Token) -> Mention | None:
+        """The person named right after the place or body of an office, parsed into its
+        "to"/"of"/"for" phrase ("former ambassador to France Jane Doe testified": Jane Doe
+        testified, not the office). A title between the place and the name ("adviser to
+        U.S. President Jo Bloggs") leaves the adviser as the one meant."""
+        for prep in role.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"to", "of", "for"}:
+                continue
+            for pobj in prep.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                person = self._best(
+                    m for m in self._by_token.get(pobj.i, []) if m.label == "PERSON"
+                )
+                if person is None or person.end != pobj.i + 1 or person.start <= pobj.left_edge.i:
+                    continue
+                if any(
+                    m.label in OFFICE_PLACE_LABELS for m in self._by_token.get(person.start - 1, [])
+                ):
+                    return person
+        return None
 
     def for_phrase(
         self, head: int, start: int, end: int, appositions: Sequence[int] = ()
@@ -989,6 +1014,17 @@ def object_lemma(patient: Token | None) -> str | None:
     return patient.lemma_.lower()
 
 
+def complement_lemma(verb: Token) -> str | None:
+    """Lemma of an adjective the verb takes as its complement when it has no object
+    ("pleaded guilty" → "guilty", "pleads not guilty" → "not guilty"), so a pattern can
+    tell the plea from a plea for help."""
+    for c in verb.children:
+        if c.dep_ == "acomp" and c.pos_ == "ADJ":
+            negated = any(d.dep_ == "neg" for d in c.children)
+            return ("not " if negated else "") + c.lemma_.lower()
+    return None
+
+
 def _is_temporal(pobj: Token) -> bool:
     return pobj.ent_type_ in TEMPORAL_LABELS or pobj.lower_ in DATE_WORDS
 
@@ -1173,6 +1209,15 @@ def modality(verb: Token, depth: int = 0) -> str | None:
             return "will"
         return modality(head, depth + 1)
     if verb.dep_ == "conj" and not own_subjects(verb) and head.pos_ in {"VERB", "AUX"}:
+        if (
+            verb.tag_ in FINITE_TAGS
+            and head.tag_ == "VB"
+            and head.dep_ == "xcomp"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+        ):
+            # "promised to cut taxes and attacked his rival": a finite verb cannot sit
+            # under "to"; it is coordinated with the governing verb and is as real as it.
+            return modality(head.head, depth + 1)
         return modality(head, depth + 1)
     return None
 
@@ -1274,7 +1319,11 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
     start_char = doc[start].idx
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
     appositions = [c.i for c in tok.children if c.dep_ == "appos"]
-    mention = index.for_phrase(tok.i, start, end, appositions)
+    mention = (
+        index.person_after_office(tok)
+        if tok.pos_ == "NOUN" and tok.lower_ in ROLE_LAST_WORDS and not appositions
+        else None
+    ) or index.for_phrase(tok.i, start, end, appositions)
     if (
         mention is not None
         and tok.lemma_.lower() in DEPENDANT_NOUNS
@@ -1705,8 +1754,10 @@ def extract_candidates(
                         Candidate(
                             candidate_index=len(out),
                             prepositions=preps,
-                            object_lemma=object_lemma(
-                                None if patient_tok is None else stood_for[patient_tok.i]
+                            object_lemma=(
+                                object_lemma(stood_for[patient_tok.i])
+                                if patient_tok is not None
+                                else complement_lemma(verb)
                             ),
                             agent_text=agent.text,
                             agent_start_char=agent.start_char,
