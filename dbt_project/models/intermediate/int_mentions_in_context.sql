@@ -110,6 +110,8 @@ mention_context as (
         coalesce(role_terms.sector, agents.sector) as role_sector,
         coalesce(role_terms.is_collective, false) as is_collective_role,
         name_agents.agent_term is not null as is_generic_term,
+        body_agents.agent_term is not null or current_mentions.name_normalized in ('house', 'house of representatives')
+            as is_national_body,
         coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
         (
             coalesce(coalesce(modifier_lookup.actor_type, affiliation_lookup.actor_type) = 'country', false)
@@ -134,6 +136,13 @@ mention_context as (
         on
             current_mentions.name_normalized = name_agents.agent_term
             and coalesce(name_agents.sector, '') not in ('LEG', 'JUD', 'GOV')
+
+    -- A national body named by its generic name ("Senate", "Parliament", "Supreme Court",
+    -- "Ministry of Finance") is the body of the article's country.
+    left join agents as body_agents
+        on
+            current_mentions.name_normalized = body_agents.agent_term
+            and body_agents.sector in ('LEG', 'JUD', 'GOV')
 
     -- "protesters in Caracas": a place as modifier gives its country.
     left join places as modifier_places

@@ -40,75 +40,86 @@ article_countries as (
 
 ),
 
-own_resolution as (
+-- The country a new actor takes: the one its context names, its place's, else the
+-- article's.
+located as (
 
     select
         matched.*,
-        case
-            when matched.alias_actor_id is not null then matched.alias_actor_id
-            when matched.role_actor_id is not null then matched.role_actor_id
-            when matched.short_form_actor_id is not null then matched.short_form_actor_id
-            when matched.fuzzy_actor_id is not null then matched.fuzzy_actor_id
-            when matched.is_generic_term and matched.label != 'GROUP' then null
-            -- A group is an actor when its country is named ("Georgian protesters"), not
-            -- a party or another body ("Democratic voters").
-            when matched.label = 'GROUP' and not matched.is_context_a_country then null
-            when matched.new_actor_type is not null and matched.display_name is not null
-                then {{ actor_id('matched.new_actor_type', 'matched.display_name') }}
-            when matched.label = 'ROLE_REF' then matched.context_actor_id
-        end as own_actor_id,
-        case
-            when matched.alias_kind = 'demonym' then 'demonym'
-            when matched.alias_kind in ('capital', 'seat_of_government', 'metonym') then 'metonym'
-            when matched.alias_actor_id is not null then 'exact_alias'
-            when matched.role_actor_id is not null then 'dated_role'
-            when matched.short_form_actor_id is not null then 'short_form'
-            when matched.fuzzy_actor_id is not null then 'fuzzy'
-            when matched.is_generic_term and matched.label != 'GROUP' then 'generic_term'
-            when matched.label = 'GROUP' and not matched.is_context_a_country
-                then 'unresolved'
-            when matched.new_actor_type is not null and matched.display_name is not null
-                then 'new_actor'
-            when matched.label = 'ROLE_REF' and matched.context_actor_id is not null
-                then 'role_context'
-            when matched.is_actor_label then 'unresolved'
-            else 'not_an_actor_label'
-        end as own_method
-
-    from matched
-
-),
-
-with_countries as (
-
-    select
-        own_resolution.*,
         coalesce(
-            own_resolution.context_country_code,
-            own_resolution.place_country_code,
+            matched.context_country_code,
+            matched.place_country_code,
             article_countries.country_code
         ) as inferred_country_code
 
-    from own_resolution
+    from matched
 
     left join article_countries
-        on own_resolution.article_id = article_countries.article_id
+        on matched.article_id = article_countries.article_id
+
+),
+
+own_resolution as (
+
+    select
+        located.*,
+        case
+            when located.alias_actor_id is not null then located.alias_actor_id
+            when located.role_actor_id is not null then located.role_actor_id
+            when located.short_form_actor_id is not null then located.short_form_actor_id
+            when located.fuzzy_actor_id is not null then located.fuzzy_actor_id
+            when located.is_generic_term and located.label != 'GROUP' then null
+            -- A group is an actor when its country is named ("Georgian protesters"), not
+            -- a party or another body ("Democratic voters").
+            when located.label = 'GROUP' and not located.is_context_a_country then null
+            -- A generic body name is one actor per country: "Senate" in a Trinidad and
+            -- Tobago story is not the Senate of a US story.
+            when
+                located.new_actor_type is not null and located.display_name is not null
+                and located.is_national_body and located.inferred_country_code is not null
+                then {{ actor_id(
+                    'located.new_actor_type',
+                    "located.display_name || ' (' || located.inferred_country_code || ')'",
+                ) }}
+            when located.new_actor_type is not null and located.display_name is not null
+                then {{ actor_id('located.new_actor_type', 'located.display_name') }}
+            when located.label = 'ROLE_REF' then located.context_actor_id
+        end as own_actor_id,
+        case
+            when located.alias_kind = 'demonym' then 'demonym'
+            when located.alias_kind in ('capital', 'seat_of_government', 'metonym') then 'metonym'
+            when located.alias_actor_id is not null then 'exact_alias'
+            when located.role_actor_id is not null then 'dated_role'
+            when located.short_form_actor_id is not null then 'short_form'
+            when located.fuzzy_actor_id is not null then 'fuzzy'
+            when located.is_generic_term and located.label != 'GROUP' then 'generic_term'
+            when located.label = 'GROUP' and not located.is_context_a_country
+                then 'unresolved'
+            when located.new_actor_type is not null and located.display_name is not null
+                then 'new_actor'
+            when located.label = 'ROLE_REF' and located.context_actor_id is not null
+                then 'role_context'
+            when located.is_actor_label then 'unresolved'
+            else 'not_an_actor_label'
+        end as own_method
+
+    from located
 
 ),
 
 with_antecedents as (
 
     select
-        with_countries.*,
+        own_resolution.*,
         antecedents.own_actor_id as antecedent_actor_id
 
-    from with_countries
+    from own_resolution
 
-    left join with_countries as antecedents
+    left join own_resolution as antecedents
         on
-            with_countries.article_id = antecedents.article_id
-            and with_countries.antecedent_mention_index = antecedents.mention_index
-            and with_countries.is_actor_label
+            own_resolution.article_id = antecedents.article_id
+            and own_resolution.antecedent_mention_index = antecedents.mention_index
+            and own_resolution.is_actor_label
 
 ),
 
