@@ -256,6 +256,21 @@ def test_person_named_after_the_place_of_an_office_is_the_agent(analyse: Analyse
     assert _rows(candidates, "criticize")[0].agent_mention_index is None
 
 
+def test_gerund_of_a_time_phrase_shares_the_clause_subject(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Jo Bloggs returned home on Friday after being arrested by French police in Lyon."
+    )
+    (arrest,) = _rows(candidates, "arrest")
+    assert (arrest.agent_text, _mention(mentions, arrest.patient_mention_index)) == (
+        "French police",
+        "Jo Bloggs",
+    )
+    _, candidates = analyse("Jo Bloggs left Paris after meeting the president.")
+    assert _rows(candidates, "meet")[0].agent_text == "Jo Bloggs"
+    _, candidates = analyse("The mayor thanked Jo Bloggs for helping the city.")
+    assert _rows(candidates, "help")[0].agent_text is None
+
+
 def test_object_determined_by_no_is_negated(analyse: Analyse) -> None:
     _, candidates = analyse("Japan has signed no agreement with China.")
     (sign,) = _rows(candidates, "sign")

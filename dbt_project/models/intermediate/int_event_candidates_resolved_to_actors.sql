@@ -21,8 +21,8 @@
     and "the European Court of ...") does not act on itself. An agentless passive state
     act ("X was arrested", var state_act_lemmas) is the state's: the source is the
     authority the article names (var state_authority_pattern), else the country of the
-    patient, else the article's country. A guilty plea (var court_pleas) is made to that
-    state: its target is the authority named, else the pleader's or the article's country. -#}
+    patient, else the article's country. A guilty plea (var court_pleas) is made to the
+    state: its target is the pleader's country, else the article's. -#}
 
 with
 
@@ -378,15 +378,15 @@ state_sources as (
 
 ),
 
--- A guilty plea ("X pleaded guilty"; var court_pleas) is made to
--- the state that prosecutes: the authority the article names, else the country of the
--- pleader, else the article's country.
+-- A guilty plea ("X pleaded guilty"; var court_pleas) is made to the state that
+-- prosecutes, in its court: the country of the pleader, else the article's country (not
+-- the police that investigated).
 plea_targets as (
 
     select
         with_agents.article_id,
         with_agents.candidate_index,
-        coalesce(article_authorities.actor_id, country_actors.actor_id) as actor_id
+        country_actors.actor_id
 
     from with_agents
 
@@ -399,15 +399,12 @@ plea_targets as (
     left join country_actors
         on coalesce(source_actors.country_code, articles_located.country_code) = country_actors.country_code
 
-    left join article_authorities
-        on with_agents.article_id = article_authorities.article_id
-
     where
         with_agents.source_actor_id is not null
         and list_contains(
             {{ var('court_pleas') }}, with_agents.trigger_lemma || ' ' || coalesce(with_agents.object_lemma, '')
         )
-        and coalesce(article_authorities.actor_id, country_actors.actor_id) is not null
+        and country_actors.actor_id is not null
 
 ),
 

@@ -132,6 +132,10 @@ from newsevents.annotate.roles import ROLE_LAST_WORDS
 LOGGER = logging.getLogger(__name__)
 
 OFFICE_PLACE_LABELS = frozenset({"GPE", "LOC", "ORG"})  # where an office is held
+# Prepositions whose gerund shares the subject of the verb they modify.
+ADJUNCT_GERUND_PREPS = frozenset(
+    {"after", "before", "since", "upon", "without", "by", "despite", "while", "for"}
+)
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj"})
 PREP_DEPS = frozenset({"prep", "dative"})
@@ -672,6 +676,17 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         return objects or subjects(head, depth + 1)
     if verb.dep_ == "advcl" and verb.tag_ in {"VBG", "VBN"} and not _has_marker(verb):
         return subjects(head, depth + 1)
+    if (
+        verb.dep_ == "pcomp"
+        and verb.tag_ in {"VBG", "VBN"}
+        and head.lower_ in ADJUNCT_GERUND_PREPS
+        and head.head.pos_ in {"VERB", "AUX"}
+        and not (head.lower_ == "for" and any(c.dep_ in OBJECT_DEPS for c in head.head.children))
+    ):
+        # "returned home after being deported", "left Paris after meeting X": the gerund
+        # of a time or manner phrase shares the clause's subject ("thanked Y for helping"
+        # is Y's help: "for" after an object is left alone).
+        return subjects(head.head, depth + 1)
     if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN", "PRON"} and not is_passive(verb):
         return [head]
     return []
