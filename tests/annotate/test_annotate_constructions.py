@@ -129,7 +129,7 @@ def test_signing_is_reciprocal_only_for_agreements(analyse: Analyse) -> None:
 
 def test_passive_list_change_takes_the_list_keeper_as_agent(analyse: Analyse) -> None:
     mentions, candidates = analyse(
-        "The islands of Aruba and Curacao have been removed from Germany's list of safe places."
+        "The islands of Aruba and Curacao were removed on Friday from Germany's list of safe areas."
     )
     rows = _rows(candidates, "remove")
     assert {_mention(mentions, c.agent_mention_index) for c in rows} == {"Germany"}
@@ -142,8 +142,8 @@ def test_passive_list_change_takes_the_list_keeper_as_agent(analyse: Analyse) ->
 
 
 def test_people_in_a_place_stand_for_the_place(analyse: Analyse) -> None:
-    mentions, candidates = analyse("Chile warned people in northern Peru to leave.")
-    (warn,) = _rows(candidates, "warn")
+    mentions, candidates = analyse("Chile urged people in southern Peru to stay indoors.")
+    (warn,) = _rows(candidates, "urge")
     assert _mention(mentions, warn.patient_mention_index) == "Peru"
     _, own = analyse("US officials criticised China on Monday.")
     (criticise,) = _rows(own, "criticise")
@@ -182,7 +182,7 @@ def test_people_from_a_party_the_recogniser_missed_stand_for_its_acronym(
     analyse: Analyse,
 ) -> None:
     mentions, candidates = analyse(
-        "Three senators from the right-wing Liberty for Arcadia (LfA) invited French "
+        "Three senators from the conservative Liberty for Arcadia (LfA) invited French "
         "economist Paul Morel to Vienna."
     )
     (invite,) = _rows(candidates, "invite")
@@ -201,12 +201,12 @@ def test_people_in_apposition_to_members_of_a_body_stand_for_it(analyse: Analyse
 
 def test_passive_vote_in_a_chamber_is_the_chamber_against_the_proposer(analyse: Analyse) -> None:
     mentions, candidates = analyse(
-        "The motion brought by Senator Ravi Persad was defeated in the Senate on Monday."
+        "The amendment brought by Senator Ravi Persad was voted down in the Senate on Friday."
     )
-    (defeat,) = _rows(candidates, "defeat")
+    (defeat,) = _rows(candidates, "vote")
     assert _mention(mentions, defeat.agent_mention_index) == "Senate"
     assert _mention(mentions, defeat.patient_mention_index) == "Ravi Persad"
-    assert defeat.object_lemma == "motion"  # the verb patterns still see what was defeated
+    assert defeat.object_lemma == "amendment"  # the verb patterns still see what was defeated
     (bring,) = _rows(candidates, "bring")  # the proposer does not bring himself
     assert _mention(mentions, bring.agent_mention_index) == "Ravi Persad"
     assert bring.patient_mention_index is None
@@ -255,21 +255,21 @@ def test_negated_acceptance_of_an_offer_is_a_rejection(analyse: Analyse) -> None
 def test_role_noun_agent_is_the_office_holder_named_before(analyse: Analyse) -> None:
     mentions, candidates = analyse(
         "Rep. Tom Hale of Ohio announced his retirement on Monday. "
-        "The four-term congressman will join the cabinet of President Ann Ruiz."
+        "The two-term congressman will join the cabinet of President Ann Ruiz."
     )
     (join,) = _rows(candidates, "join")
-    assert join.agent_text == "The four-term congressman"  # the evidence keeps the noun
+    assert join.agent_text == "The two-term congressman"  # the evidence keeps the noun
     assert _mention(mentions, join.agent_mention_index) == "Tom Hale"
 
 
 def test_role_noun_patient_is_never_the_agent_of_the_act(analyse: Analyse) -> None:
     mentions, candidates = analyse(
-        "Ben Cole said he wrote to Tom Hale and asked that the congressman withdraw from the race."
+        "Ben Cole said he phoned Tom Hale and requested that the congressman quit the primary."
     )
-    (ask,) = _rows(candidates, "ask")
+    (ask,) = _rows(candidates, "request")
     assert _mention(mentions, ask.agent_mention_index) == "Ben Cole"
     assert _mention(mentions, ask.patient_mention_index) == "Tom Hale"
-    (withdraw,) = _rows(candidates, "withdraw")  # nor the one who asked
+    (withdraw,) = _rows(candidates, "quit")  # nor the one who asked
     assert _mention(mentions, withdraw.agent_mention_index) == "Tom Hale"
 
 
@@ -294,8 +294,8 @@ def test_role_noun_without_a_fitting_person_stays_unresolved(analyse: Analyse) -
 
 def test_participle_shares_the_main_clause_addressee(analyse: Analyse) -> None:
     mentions, candidates = analyse(
-        '"You failed," Senator Ann Berg told Director Paul Lee, repeatedly calling for an '
-        "explanation of the escape."
+        '"You failed," Senator Ann Berg told Director Paul Lee, again calling for a '
+        "review of the escape."
     )
     (call,) = _rows(candidates, "call")
     assert _mention(mentions, call.agent_mention_index) == "Ann Berg"
@@ -324,10 +324,10 @@ def test_headline_passive_without_auxiliary_makes_the_name_the_patient(analyse: 
 
 
 def test_a_relative_or_aide_is_not_the_person_named_through_them(analyse: Analyse) -> None:
-    _, candidates = analyse("The rebels attacked Trump's wife on Monday.")
+    _, candidates = analyse("The rebels attacked Ruiz's husband on Monday.")
     (attack,) = _rows(candidates, "attack")
-    assert attack.patient_text == "Trump's wife"
-    assert attack.patient_mention_index is None  # not Trump
+    assert attack.patient_text == "Ruiz's husband"
+    assert attack.patient_mention_index is None  # not Ruiz
     spoke_mentions, spoke = analyse("Putin's spokesman criticised Kyiv.")
     (criticise,) = _rows(spoke, "criticise")  # a spokesman speaks for the one named
     assert _mention(spoke_mentions, criticise.agent_mention_index) == "Putin"

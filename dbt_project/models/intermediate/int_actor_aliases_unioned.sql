@@ -84,7 +84,7 @@ country_columns as (
 
     union all
 
-    -- The people of a country in the plural ("300 Indians", "Kenyans"): a demonym in -s
+    -- The people of a country in the plural ("200 Kenyans", "Peruvians"): a demonym in -s
     -- where English adds one (not "Chinese", "Swiss", "British", "Dutch").
     select
         countries.demonym || 's' as alias,

@@ -16,7 +16,7 @@
     source, and a target only of force aimed at them (vars place_target_roots,
     place_target_prepositions); the press is never a target (var press_name_pattern, sector
     MED; the one a speaker tells something "in a statement" or "in an interview", var
-    press_channel_prep_objects). A patient that names a people ("300 Indians", "Indian
+    press_channel_prep_objects). A patient that names a people ("200 Kenyans", "Kenyan
     nationals") is their country. A body named by one word of a fuller name ("the Court"
     and "the European Court of ...") does not act on itself. An agentless passive state
     act ("X was arrested", var state_act_lemmas) is the state's: the source is the
@@ -95,7 +95,7 @@ demonyms as (
 
 ),
 
--- A patient that names a people, not a person ("more than 300 Indians", "two Indian
+-- A patient that names a people, not a person ("more than 200 Kenyans", "two Kenyan
 -- nationals", "the British"), is their country, as CAMEO codes a country's civilians
 -- (used when the patient's mention resolved to no actor).
 demonym_patients as (
@@ -130,7 +130,7 @@ demonym_patients as (
 -- sector MED, role sector MED, or a name matching var press_name_pattern. A place
 -- outside the dictionary is a target only of force aimed at it (roots in var
 -- place_target_roots, as the patient or the object of var place_target_prepositions:
--- "the assault on the Gaza Strip", "shelled the port of X").
+-- "the shelling of the valley town of Tarsis", "shelled the port of X").
 target_mentions as (
 
     select mentions.*

@@ -16,7 +16,7 @@ or a patient. What dbt gets, and how it is derived:
   replaced by the noun they modify. Spans are the noun phrase up to its head;
   ``*_mention_index`` is the entity mention containing the head (PERSON first),
   else one overlapping the phrase ("Russia's invasion" → Russia), but not for a relative,
-  aide or lawyer (:data:`DEPENDANT_NOUNS`: "Trump's wife" is not Trump).
+  aide or lawyer (:data:`DEPENDANT_NOUNS`: "Ruiz's husband" is not Ruiz).
 * ``object_lemma``: the lemma of the logical object's head; when that head is an
   amount ("$2 billion in financing", "a number of troops") the head of its
   ``in``/``of`` phrase is used instead ("financing").
@@ -56,10 +56,10 @@ or a patient. What dbt gets, and how it is derived:
   subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
   ever named "He".
 * a subjectless -ing adjunct that reports nothing shares its main clause's named
-  addressee ("X told Y, repeatedly calling for an explanation", "X met with Y, urging
+  addressee ("X told Y, again pressing for a full account", "X met with Y, urging
   ..."): :func:`shared_addressees`, a "to" participant after its own, unless its patient
   is named.
-* a definite role noun as agent or patient ("the four-term congressman", "the group",
+* a definite role noun as agent or patient ("the two-term congressman", "the group",
   "the ministry") with no name, possessor or linked role reference of its own stands
   for the actor named before it (:class:`RoleAntecedents`): a person whose role fits
   (a "Rep." is a congressman; someone holding another role never), an organisation
@@ -73,30 +73,30 @@ or a patient. What dbt gets, and how it is derived:
   election, match or game ("beat X in the primary", "defeated Y 3-1": 'contest'):
   none of them is an event.
 * a passive without a ``by`` phrase that adds to or removes from a list takes the
-  list's named keeper as agent ("X was removed from the Government's list", "X added
-  to UK quarantine list").
+  list's named keeper as agent ("X was struck off the Ministry's register", "X put
+  on Ruritania travel blacklist").
 * an unnamed common-noun agent or patient stands for the named places or bodies of
   its "of" phrase when it names places ("the islands of X, Y and Z": one row each; not
   an act noun: "the invasion of X" is the act's object), and a noun of people
-  for those it is "in" or "from" ("people in northern Gaza" -> Gaza, "two lawmakers
-  from the AfD" -> the AfD).
-* a common-noun subject with named appositions ("seven progressives, Pramila Jayapal
-  and Mark Pocan, are supporting ...") or named members after "including" / "such as"
-  ("seven progressives, including the group's two leaders, X and Y, ...") acts through
+  for those it is "in" or "from" ("people in the north of Ruritania" -> Ruritania,
+  "three deputies from the Acme Union" -> the Acme Union).
+* a common-noun subject with named appositions ("five moderates, Ann Ruiz
+  and Tom Okafor, are backing ...") or named members after "including" / "such as"
+  ("five moderates, including the caucus' two chairs, X and Y, ...") acts through
   the people it names: one agent each. An apposition "members of X" makes the noun
-  stand for X ("the doctors, members of X, offered ..."), and a party name the
-  recogniser missed stands for its acronym in apposition ("lawmakers from the
-  Alternative for Y (AfY)" -> AfY).
+  stand for X ("the nurses, members of X, proposed ..."), and a party name the
+  recogniser missed stands for its acronym in apposition ("deputies from the
+  League of Z (LoZ)" -> LoZ).
 * a proposal or decision (:data:`PROPOSAL_NOUNS`: motion, offer, request, plan ...) stands for who
   made it: "the motion brought by X" -> X, and "the offer" / "the proposal" with no
   maker in its phrase -> the named agent of the nearest earlier act of that kind ("X
   offered ... Y rejected the offer": Y -> X). ``object_lemma`` stays the proposal's.
   A passive vote verb on a proposal takes the chamber of its "in" phrase as agent
-  ("the motion was defeated in the Senate"), a vote count is no "by" agent, and a
+  ("the bill was voted down in the Assembly"), a vote count is no "by" agent, and a
   proposal voted down is no contest result. A stated, negated acceptance of a proposal
-  ("did not accept the offer", "refused to approve the plan") is a rejection:
+  ("did not approve the request", "refused to approve the plan") is a rejection:
   ``trigger_lemma`` 'reject', not negated; hedged ("would not accept") it stays negated.
-* nominal events: a noun of :data:`NOMINAL_TRIGGERS` ("the Israeli assault on Gaza",
+* nominal events: a noun of :data:`NOMINAL_TRIGGERS` ("the Ruritanian shelling of Tarsis",
   "Russia's invasion of Ukraine", "airstrikes by X") with a named agent (possessor,
   demonym or name modifier, or a "by" phrase) is a candidate of its own, with the
   lemma of its verb ("invasion" -> invade) so the verb patterns code it, the noun's
@@ -203,7 +203,7 @@ PLACE_NOUNS = frozenset(
      "government", "leadership", "member"}
 )  # fmt: skip
 # Proposals put to a vote or to a counterpart; a proposal stands for whoever made it
-# ("the motion brought by X was defeated", "did not accept the offer").
+# ("the bill tabled by X was voted down", "did not approve the request").
 PROPOSAL_NOUNS = frozenset(
     {"motion", "amendment", "bill", "resolution", "proposal", "offer", "request", "petition",
      "plan", "demand", "invitation", "measure", "appeal", "bid", "ultimatum", "initiative",
@@ -303,7 +303,7 @@ REDUCED_PASSIVE_PREPS = {
     "impeach": frozenset({"for", "over"}),
     "detain": frozenset({"for", "over", "on"}),
 }
-# People named through someone else ("Trump's wife", "a senator's aide", "Kremlin critics"):
+# People named through someone else ("Ruiz's husband", "a senator's aide", "Kremlin critics"):
 # the phrase's named possessor or modifier is not who they are. A spokesman speaks for
 # the one named, and "NATO allies" / "EU partners" are the members acting together.
 DEPENDANT_NOUNS = frozenset(
@@ -332,7 +332,7 @@ LEGISLATURE_NOUNS = frozenset(
 # Lists a government keeps: who adds to or removes from one acts on what is listed.
 LIST_NOUNS = frozenset({"list", "blacklist", "watchlist", "register", "registry", "roster"})
 NOMINAL_AGENT_LABELS = frozenset({"NORP", "GPE", "ORG", "PERSON"})
-# Labels of a name that can act in place of a common noun ("seven progressives, X and Y").
+# Labels of a name that can act in place of a common noun ("five moderates, X and Y").
 NAMED_AGENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # Labels of the place or body an unnamed noun of people or places stands for.
 STAND_IN_LABELS = frozenset({"GPE", "LOC", "ORG", "NORP"})
@@ -560,10 +560,10 @@ class MentionIndex:
     ) -> Mention | None:
         """Mention containing ``head``, else one of its appositions ("Navalny's widow, Yulia
         Navalnaya"), else the best one overlapping [start, end). A role reference on the
-        head gives way to a person in apposition ("the ambassador, Marie Yovanovitch")."""
+        head gives way to a person in apposition ("the envoy, Ann Ruiz")."""
         best = self._best(self._by_token.get(head, []))
         if best is not None and best.label == "ROLE_REF":
-            # "the former ambassador, Marie Yovanovitch": the named person in apposition
+            # "the former envoy, Ann Ruiz": the named person in apposition
             # acts, not the office the role refers to.
             for i in appositions:
                 person = self._best(m for m in self._by_token.get(i, []) if m.label == "PERSON")
@@ -588,7 +588,7 @@ def _own_object(verb: Token, patient: Token | None, passive: bool) -> Token | No
 
 def expand_conjuncts(tok: Token) -> list[Token]:
     """``tok`` and the tokens coordinated with it ("Xi and Putin" → [Xi, Putin]); a conjunct
-    inside the same name ("Customs and Border Protection") is no other actor."""
+    inside the same name ("the Bureau of Fish and Wildlife") is no other actor."""
     out = [tok]
     for child in tok.children:
         if child.dep_ == "conj" and child.pos_ != "VERB" and not _same_name(tok, child):
@@ -762,9 +762,9 @@ def _subject_after_dateline(tok: Token, dateline: frozenset[int]) -> Token:
 
 
 def _named_appositions(tok: Token, depth: int = 0) -> list[Token]:
-    """Named appositions of a common noun ("seven progressives, X and Y") and their
-    conjuncts, and the named members it lists with "including" / "such as" ("seven
-    progressives, including the group's two leaders, X and Y"); ``[tok]`` when it has
+    """Named appositions of a common noun ("five moderates, X and Y") and their
+    conjuncts, and the named members it lists with "including" / "such as" ("five
+    moderates, including the caucus' two chairs, X and Y"); ``[tok]`` when it has
     none or is itself a name."""
     if tok.ent_type_ or tok.pos_ != "NOUN":
         return [tok]
@@ -847,11 +847,12 @@ def stand_ins(
 ) -> list[Token]:
     """The named places or bodies an unnamed common noun stands for.
 
-    "the islands of X, Y and Z" -> X, Y, Z; "people in northern Gaza" -> Gaza; "two
-    lawmakers from the AfD" -> the AfD; "the doctors, members of X" -> X (through the
-    apposition). "of" counts for nouns of places (:data:`PLACE_NOUNS`) and people, "in"
-    and "from" for nouns of people (:data:`COLLECTIVE_NOUNS`). A noun that is itself part of
-    a mention ("US officials", "the foreign ministry") keeps its own resolution.
+    "the islands of X, Y and Z" -> X, Y, Z; "people in the north of Ruritania" ->
+    Ruritania; "three deputies from the Acme Union" -> the Acme Union; "the nurses,
+    members of X" -> X (through the apposition). "of" counts for nouns of places
+    (:data:`PLACE_NOUNS`) and people, "in" and "from" for nouns of people
+    (:data:`COLLECTIVE_NOUNS`). A noun that is itself part of a mention ("US officials",
+    "the foreign ministry") keeps its own resolution.
     """
     if tok.ent_type_ or tok.pos_ != "NOUN" or index.for_phrase(tok.i, tok.i, tok.i + 1):
         return [tok]
@@ -874,7 +875,7 @@ def stand_ins(
         for t in _named_body(conjunct)
     ]
     if not named and depth == 0:
-        # "The doctors, members of X, offered ...": the apposition says whom they stand for.
+        # "The nurses, members of X, proposed ...": the apposition says whom they stand for.
         named = [
             t
             for c in tok.children
@@ -893,7 +894,7 @@ def _declines_proposal(
     passive: bool,
     patients: Sequence[Token],
 ) -> bool:
-    """A stated, negated acceptance of a proposal ("did not accept the offer", "refused to
+    """A stated, negated acceptance of a proposal ("did not approve the request", "refused to
     approve the plan"): a rejection, not a non-event. Not when hedged ("would not accept")."""
     return (
         negated
@@ -960,7 +961,7 @@ def _earlier_proposers(noun: Token, verb: Token | None) -> list[Token]:
 
 def _named_body(tok: Token) -> list[Token]:
     """``[tok]`` when it names a place or body; for a name the recogniser missed ("the
-    right-wing Alternative for Somewhere (AfS)"), its acronym in apposition; else []."""
+    centrist League of Somewhere (LoS)"), its acronym in apposition; else []."""
     if tok.ent_type_ in STAND_IN_LABELS:
         return [tok]
     if tok.pos_ != "PROPN" or tok.ent_type_:
@@ -974,7 +975,7 @@ def _is_tally(tok: Token) -> bool:
 
 
 def _chamber(verb: Token, patients: list[Token]) -> list[Token]:
-    """The legislature a proposal was voted on in ("the motion was defeated in the Senate",
+    """The legislature a proposal was voted on in ("the bill was voted down in the Assembly",
     "the bill was passed in Parliament"): a passive vote verb whose patient is a proposal
     (:data:`PROPOSAL_NOUNS`) takes the chamber of its "in" phrase as agent."""
     if verb.lemma_.lower() not in VOTE_LEMMAS or not any(
@@ -993,8 +994,8 @@ def _chamber(verb: Token, patients: list[Token]) -> list[Token]:
 
 
 def _list_owner(verb: Token) -> list[Token]:
-    """Who keeps the list a passive adds to or removes from ("removed from the
-    Government's list", "added to UK quarantine list"): the list's named possessor or
+    """Who keeps the list a passive adds to or removes from ("struck off the
+    Ministry's register", "put on Ruritania travel blacklist"): the list's named possessor or
     modifier is the agent."""
     out: list[Token] = []
     for prep in verb.children:
@@ -1178,7 +1179,7 @@ def is_question(verb: Token) -> bool:
 
 def _in_contest(verb: Token) -> bool:
     """The verb's sentence talks about an election, vote or game, and what was beaten is
-    no proposal ("the motion was defeated by 14 votes to 10" is a rejection)."""
+    no proposal ("the bill was voted down by 52 votes to 31" is a rejection)."""
     if any(
         c.dep_ in {"nsubjpass", "dobj"} and c.lemma_.lower() in PROPOSAL_NOUNS
         for c in verb.children
@@ -1344,7 +1345,7 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
         and tok.lemma_.lower() in DEPENDANT_NOUNS
         and not any(mention.start <= i < mention.end for i in [tok.i, *appositions])
     ):
-        mention = None  # "Trump's wife", "a Meadows' staffer": someone else than Trump
+        mention = None  # "Ruiz's husband", "an Okafor staffer": someone else than Ruiz
     return _Phrase(
         doc_text(doc)[start_char:end_char],
         start_char,
@@ -1396,8 +1397,8 @@ def _participants(
 
 
 def shared_addressees(verb: Token, index: MentionIndex) -> list[Token]:
-    """Whom the main clause of a participial adjunct is aimed at ("X told Y, repeatedly
-    calling for an explanation", "X met with Y, urging ..."): the main verb's named direct
+    """Whom the main clause of a participial adjunct is aimed at ("X told Y, again
+    pressing for a full account", "X met with Y, urging ..."): the main verb's named direct
     object, else its named "with"/"to" objects. Only for a subjectless -ing adjunct that is
     no report ("..., saying ...") and has no clause of its own; a candidate whose patient
     is named keeps its own target."""
@@ -1462,7 +1463,7 @@ def in_background(noun: Token) -> bool:
 
 def nominal_agents(noun: Token) -> list[Token]:
     """Named agents of an act noun: possessor ("Russia's invasion"), demonym or name
-    modifier ("the Israeli assault", "US airstrikes"), or a "by" phrase; none for a
+    modifier ("the Ruritanian shelling", "US airstrikes"), or a "by" phrase; none for a
     noun in the background (:func:`in_background`)."""
     out: list[Token] = []
     if in_background(noun):
@@ -1521,7 +1522,7 @@ def _role_word(role: str | None) -> str | None:
 
 
 def _entity_key(mention: Mention, by_index: dict[int, Mention]) -> str:
-    """The end of the mention's antecedent chain, by its last word ("Meadows")."""
+    """The end of the mention's antecedent chain, by its last word ("Okafor")."""
     seen = {mention.mention_index}
     while (
         mention.antecedent_mention_index is not None
@@ -1538,7 +1539,7 @@ def _governing_subject_keys(
     verb: Token, roles: RoleAntecedents, index: MentionIndex, antecedents: PersonAntecedents
 ) -> set[str]:
     """Entities of the subjects of the clauses ``verb`` is said, demanded or planned in
-    ("Cole asked that the congressman withdraw": Cole); a role noun there is someone else."""
+    ("Cole requested that the congressman withdraw": Cole); a role noun there is someone else."""
     keys: set[str] = set()
     cur = verb
     for _ in range(MAX_CLIMB):
@@ -1560,14 +1561,14 @@ def _governing_subject_keys(
 class RoleAntecedents:
     """The actor a definite role noun stands for ("the congressman", "the group").
 
-    A person noun of :data:`PERSON_ROLE_NOUNS` ("the four-term congressman") is the
+    A person noun of :data:`PERSON_ROLE_NOUNS` ("the two-term congressman") is the
     nearest person named before it in its sentence or up to :data:`PRONOUN_SENTENCES_BACK`
     earlier ones of its paragraph: in the nearest sentence with a candidate, one whose
     role fits (:data:`ROLE_SYNONYMS`: a "Rep." is a congressman) wins, a person holding
     another role never fits. An organisation noun of :data:`ORG_ROLE_NOUNS` is the
     nearest organisation named with that word ("the ministry" -> "the Ministry of
     Finance"; "the group" -> any organisation). The other participant of the act is
-    never its antecedent ("he asked that the congressman ...": not himself). Only for a
+    never its antecedent ("he requested that the congressman ...": not himself). Only for a
     noun with "the"/"this"/"that", no name or possessor of its own, and no mention or an
     unlinked role reference.
     """
@@ -1672,7 +1673,7 @@ def extract_candidates(
         negated = is_negated(clause) if clause is not None else False
         mode = modality(clause) if clause is not None else None
         if _declines_proposal(verb, lemma, negated, mode, passive, patients):
-            # "X did not accept the offer": the act reported is a rejection.
+            # "X did not approve the request": the act reported is a rejection.
             lemma, negated = REJECTING_LEMMA, False
         shared = {
             "sentence_index": sent_of[verb.i],
@@ -1740,7 +1741,7 @@ def extract_candidates(
                     patient_keys | _governing_subject_keys(verb, roles, index, antecedents),
                 )
             ):
-                # "The four-term congressman will ...": the person named before.
+                # "The two-term congressman will ...": the person named before.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, ref.mention_index)
             agent_key = roles.key(agent.mention_index)
             partners = [t for t in agents if t is not agent_tok] if reciprocal else []
@@ -1758,7 +1759,7 @@ def extract_candidates(
                         patient_tok, patient.mention_index, {agent_key} if agent_key else set()
                     )
                 ):
-                    # "asked that the congressman refrain": the person named before.
+                    # "requested that the congressman withdraw": the person named before.
                     patient = _Phrase(
                         patient.text, patient.start_char, patient.end_char, ref.mention_index
                     )

@@ -82,7 +82,7 @@ TITLE_HEADS: frozenset[str] = frozenset(
 COUNTRY_PREFIXES: tuple[str, ...] = ("US ", "U.S. ", "United States ")
 # Longest name looked up, in tokens ("Democratic People's Republic of Korea" is 7).
 MAX_NAME_TOKENS = 10
-# Lower-case words inside names ("Doctors for Camp Closure", "Bank of America").
+# Lower-case words inside names ("Nurses for Clean Rivers", "Bank of America").
 NAME_CONNECTORS: frozenset[str] = frozenset(
     {"of", "and", "for", "the", "de", "del", "della", "di", "da", "do", "dos", "das", "du",
      "la", "le", "les", "von", "van", "der", "den", "al", "el", "bin", "ibn", "y", "e",
