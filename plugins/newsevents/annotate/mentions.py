@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -464,6 +465,24 @@ def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     return start_char, end_char, doc_text(doc)[start_char:end_char]
 
 
+def _span_mention(
+    doc: Doc, start: int, end: int, label: str, sentence_index: int, **fields: Any
+) -> Mention:
+    """A mention of tokens ``start:end`` (its index is set once all are ordered)."""
+    start_char, end_char, text = _span_chars(doc, start, end)
+    return Mention(
+        mention_index=-1,
+        sentence_index=sentence_index,
+        start_char=start_char,
+        end_char=end_char,
+        text=text,
+        label=label,
+        start=start,
+        end=end,
+        **fields,
+    )
+
+
 def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], set[int]]:
     """NER mentions with PERSON titles attached; returns them and the tokens inside titles."""
     mentions: list[Mention] = []
@@ -533,17 +552,13 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
         # Trailing possessive inside the span ("Putin's") is not part of the name.
         while end - 1 > start and doc[end - 1].text in POSSESSIVE_MARKS:
             end -= 1
-        start_char, end_char, text = _span_chars(doc, start, end)
         mentions.append(
-            Mention(
-                mention_index=-1,
-                sentence_index=sent_of[start],
-                start_char=start_char,
-                end_char=end_char,
-                text=text,
-                label=label,
-                start=start,
-                end=end,
+            _span_mention(
+                doc,
+                start,
+                end,
+                label,
+                sent_of[start],
                 role=role.role if role else None,
                 role_modifier=role.role_modifier if role else None,
                 affiliation=role.affiliation if role else None,
@@ -594,19 +609,7 @@ def _split_glued_person_names(
         for start, end, label in ((m.start, cut, m.label), (cut, m.end, "PERSON")):
             if not any(t.text[:1].isupper() for t in doc[start:end]):
                 continue  # "the" before the name: the person alone
-            start_char, end_char, text = _span_chars(doc, start, end)
-            out.append(
-                Mention(
-                    mention_index=-1,
-                    sentence_index=sent_of[start],
-                    start_char=start_char,
-                    end_char=end_char,
-                    text=text,
-                    label=label,
-                    start=start,
-                    end=end,
-                )
-            )
+            out.append(_span_mention(doc, start, end, label, sent_of[start]))
     return out
 
 
@@ -835,19 +838,15 @@ def _link_role_references(mentions: list[Mention]) -> list[Mention]:
 
 
 def _group_mention(doc: Doc, start: int, noun: int, modifier: str, sent_of: list[int]) -> Mention:
-    start_char, end_char, text = _span_chars(doc, start, noun + 1)
-    return Mention(
-        mention_index=-1,
-        sentence_index=sent_of[start],
-        start_char=start_char,
-        end_char=end_char,
-        text=text,
-        label="GROUP",
+    return _span_mention(
+        doc,
+        start,
+        noun + 1,
+        "GROUP",
+        sent_of[start],
         role=doc[noun].text,
         role_modifier=modifier,
         role_source="group",
-        start=start,
-        end=noun + 1,
     )
 
 
