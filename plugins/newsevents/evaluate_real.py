@@ -200,7 +200,7 @@ def find_article(
     ).fetchone()
     if row:
         return str(row[0])
-    from newsevents.urls import canonical_url
+    from newsevents.ingest.urls import canonical_url
 
     for key in ("url", "page_url"):
         if not gold.get(key):

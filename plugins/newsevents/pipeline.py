@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from newsevents import runs, testhook, warehouse
+from newsevents import hooks, runs, warehouse
 from newsevents import settings as settings_module
 from newsevents.config import Config, ConfigError, load_config
 from newsevents.ingest import batches, extract
@@ -150,7 +150,7 @@ def run_ingest(
                     {k: v for k, v in counts.items() if k not in ("spool_file", "count")}
                 )
                 if number == 0:
-                    testhook.point("fetch")
+                    hooks.point("fetch")
     finally:
         extract.shutdown_extraction_pool()  # the batches share it; free it before annotate
     summary["fetched"] = sum(fetched.values())
@@ -233,14 +233,14 @@ def run_all(settings: dict[str, Any], progress: bool = True) -> dict[str, Any]:
             ("docs", docs),
         )
         for name, stage in stages:
-            testhook.point(name)
+            hooks.point(name)
             started = time.perf_counter()
             with _spinner(progress, name):
                 summary[name] = stage(settings)
             seconds[name] = round(time.perf_counter() - started, 3)
         summary.update(status="succeeded", finished_at=warehouse.utc_now().isoformat())
         _record_run(settings, summary)
-        testhook.point("publish")
+        hooks.point("publish")
         started = time.perf_counter()
         summary["publish"] = publish(settings)
         seconds["publish"] = round(time.perf_counter() - started, 3)

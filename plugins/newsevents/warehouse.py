@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from newsevents import testhook
+from newsevents import hooks
 from newsevents.schema import INGEST_DDL
 
 LOGGER = logging.getLogger(__name__)
@@ -326,7 +326,7 @@ def load_spool_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict[st
         ]
         _insert_rows(con, "raw.html", HTML_COLUMNS, html_rows, "on conflict do nothing")
         _write_fetch_log(con, log)
-        testhook.point("load")
+        hooks.point("load")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

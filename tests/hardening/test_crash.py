@@ -7,8 +7,9 @@ baseline in ``raw.*`` and ``marts.*``; the published analyst copy must never be
 broken: absent until the first complete run, and afterwards the last good copy even
 when a later run is killed inside dbt build.
 
-The kill points come from ``newsevents.testhook`` (``NEWSEVENTS_TEST_PAUSE_AT``): the
-run prints ``newsevents-test: at <point>`` to stderr and pauses at the named point.
+The kill points are ``newsevents.hooks`` points: the run goes through
+``crash_runner.py`` (next to this file), whose hook (``NEWSEVENTS_TEST_PAUSE_AT``)
+prints ``newsevents-test: at <point>`` to stderr and pauses at the named point.
 Annotate and dbt build are killed a few seconds after their start marker, and the
 test checks that the next stage had not started yet (so the kill landed inside).
 """
@@ -27,7 +28,12 @@ from typing import Any
 import duckdb
 import pytest
 from newsevents.bench.corpus import write_files
-from newsevents.testhook import ENV_PAUSE_AT, ENV_PAUSE_S, MARKER
+
+# The child process's entry point; it installs the pausing hook (the package has none).
+RUNNER = Path(__file__).with_name("crash_runner.py")
+ENV_PAUSE_AT = "NEWSEVENTS_TEST_PAUSE_AT"
+ENV_PAUSE_S = "NEWSEVENTS_TEST_PAUSE_S"
+MARKER = "newsevents-test: at "
 
 # 240 articles → two fetch batches (BATCH_SIZE 200), so "fetch" pauses mid-stage, and
 # several annotate commits (64 articles each).
@@ -58,7 +64,7 @@ class Run:
         self._seen = threading.Condition()
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "newsevents.cli", "run", "--no-progress", *args],
+            [sys.executable, str(RUNNER), "run", "--no-progress", *args],
             env=env,
             stdout=self._log,
             stderr=subprocess.PIPE,
@@ -244,17 +250,44 @@ def test_killed_runs_recover_to_the_uninterrupted_result(crash_env: dict[str, An
     assert chain_wh.stat().st_size == published_bytes
 
 
-def test_hook_is_inert_by_default(
+def test_hooks_are_inert_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package installs no hook and reads no test switch: with the crash test's
+    variables set, the points of a run do nothing until a hook is installed."""
+    from newsevents import hooks
+
+    monkeypatch.setenv(ENV_PAUSE_AT, "load")
+    monkeypatch.setenv(ENV_PAUSE_S, "600")
+    monkeypatch.setattr(time, "sleep", lambda _s: pytest.fail("paused"))
+    for name in ("fetch", "load", "annotate", "transform", "docs", "publish"):
+        hooks.point(name)
+    seen: list[str] = []
+    hooks.install(seen.append)
+    try:
+        hooks.point("load")
+    finally:
+        hooks.remove(seen.append)
+    hooks.point("publish")
+    assert seen == ["load"]
+
+
+def test_runner_hook_marks_every_point_and_pauses_at_one(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without the variable a hook prints nothing and never pauses."""
-    from newsevents import testhook
+    import importlib.util
 
-    monkeypatch.delenv(ENV_PAUSE_AT, raising=False)
-    monkeypatch.setattr(testhook.time, "sleep", lambda _s: pytest.fail("paused"))
-    for name in ("fetch", "load", "annotate", "transform", "publish"):
-        testhook.point(name)
-    assert capsys.readouterr().err == ""
-    monkeypatch.setenv(ENV_PAUSE_AT, MARK_ONLY)
-    testhook.point("load")
-    assert capsys.readouterr().err == f"{MARKER}load\n"
+    spec = importlib.util.spec_from_file_location("crash_runner", RUNNER)
+    assert spec is not None and spec.loader is not None
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    assert (runner.MARKER, runner.ENV_PAUSE_AT, runner.ENV_PAUSE_S) == (
+        MARKER,
+        ENV_PAUSE_AT,
+        ENV_PAUSE_S,
+    )
+    slept: list[float] = []
+    monkeypatch.setattr(runner.time, "sleep", slept.append)
+    hook = runner.pausing_hook("load", 7.0)
+    hook("fetch")
+    hook("load")
+    assert capsys.readouterr().err == f"{MARKER}fetch\n{MARKER}load\n"
+    assert slept == [7.0]

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 from newsevents.ingest.netguard import BlockedAddressError, check_address, checked_address
-from newsevents.urls import article_id, canonical_url, domain_of, strip_tracking
+from newsevents.ingest.urls import article_id, canonical_url, domain_of, strip_tracking
 
 
 def test_tracking_parameters_and_fragment_are_stripped() -> None:

@@ -31,7 +31,7 @@ from newsevents.ingest import extract
 from newsevents.ingest.discover import DiscoverError, discover
 from newsevents.ingest.extract import extract_page
 from newsevents.ingest.fetch import Fetcher, FetchResult
-from newsevents.urls import is_http_url, redact_url, strip_userinfo
+from newsevents.ingest.urls import is_http_url, redact_url, strip_userinfo
 
 LOGGER = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from lxml import etree
 
 from newsevents.config import DEFAULT_MAX_URLS, Source
 from newsevents.ingest.fetch import Fetcher
-from newsevents.urls import is_http_url, redact_url, strip_userinfo
+from newsevents.ingest.urls import is_http_url, redact_url, strip_userinfo
 
 LOGGER = logging.getLogger(__name__)
 

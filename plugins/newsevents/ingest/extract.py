@@ -22,7 +22,13 @@ from htmldate import find_date
 
 from newsevents import __version__
 from newsevents.ingest.metadata import clean_author, published_date
-from newsevents.urls import article_id, canonical_url, domain_of, scrub_userinfo, strip_userinfo
+from newsevents.ingest.urls import (
+    article_id,
+    canonical_url,
+    domain_of,
+    scrub_userinfo,
+    strip_userinfo,
+)
 from newsevents.workers import init_worker
 
 LOGGER = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from newsevents.config import FetchOptions
 from newsevents.ingest.netguard import BlockedAddressError, ResolveError, checked_address
-from newsevents.urls import redact_url
+from newsevents.ingest.urls import redact_url
 
 LOGGER = logging.getLogger(__name__)
 

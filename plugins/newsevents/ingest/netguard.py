@@ -115,12 +115,6 @@ def check_address(address: str, allow_private: AllowPrivate) -> IPAddress:
     raise BlockedAddressError(f"address {ip} is not public")
 
 
-def validate_networks(networks: Sequence[str]) -> None:
-    """Raise ValueError for an entry that is not an IP network (``10.0.0.0/8``)."""
-    for network in networks:
-        ipaddress.ip_network(network, strict=False)
-
-
 def resolve(host: str, port: int) -> list[str]:
     """All addresses of ``host`` (IP literals are returned as they are)."""
     try:
