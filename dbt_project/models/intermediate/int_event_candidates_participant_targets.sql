@@ -1,0 +1,174 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='article_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+    )
+}}
+
+{#- The preferred prepositional participant of each event candidate that can be its
+    target (one row per candidate that has one): the clause's own participants before one
+    the annotator inherited from an earlier sentence of the paragraph (a target only for
+    roots in var inherited_target_roots), the pattern's own target prepositions first,
+    then the order of var target_prepositions. Never the agent's own actor, the press, a
+    phrase of time (var time_noun_lemmas), the object of a "verb preposition" pair of var
+    non_target_verb_prepositions, the counterpart of a statement made "in a statement"
+    (var press_channel_prep_objects), the fuller body holding the agent's one-word body
+    name ("the Court" and "the European Court of ..."), or a place outside the dictionary
+    except as the object of force aimed at it (vars place_target_roots,
+    place_target_prepositions: "shelled the port of X"). -#}
+
+with
+
+candidates as (
+
+    select * from {{ ref('int_event_candidates_sources_resolved') }}
+
+    {% if is_incremental() %}
+        where annotated_at >= (
+            select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
+            from {{ this }} as this
+        )
+    {% endif %}
+
+),
+
+-- Who can be acted on: not the press (see int_event_mentions_places_and_press).
+target_mentions as (
+
+    select * from {{ ref('int_event_mentions_places_and_press') }}
+
+    where not is_press
+
+),
+
+participant_lists as (
+
+    select
+        article_id,
+        candidate_index,
+        annotated_at,
+        trigger_lemma,
+        agent_actor_id,
+        agent_body_word,
+        is_said_to_press,
+        string_split(coalesce(pattern_target_prepositions, ''), ' ') as pattern_prepositions,
+        left(act_event_code, 2) as pattern_root_code,
+        from_json(
+            participants,
+            '[{"prep":"VARCHAR","lemma":"VARCHAR","mention_index":"INTEGER","inherited_from_sentence":"INTEGER"}]'
+        ) as participant_list
+
+    from candidates
+
+    where participants is not null
+
+),
+
+participant_rows as (
+
+    select
+        article_id,
+        candidate_index,
+        annotated_at,
+        trigger_lemma,
+        agent_actor_id,
+        agent_body_word,
+        is_said_to_press,
+        pattern_prepositions,
+        pattern_root_code,
+        unnest(participant_list) as participant,
+        generate_subscripts(participant_list, 1) as participant_position
+
+    from participant_lists
+
+),
+
+final as (
+
+    select
+        participant_rows.article_id,
+        participant_rows.candidate_index,
+        participant_rows.annotated_at,
+        participant_mentions.actor_id as target_actor_id,
+        struct_extract(participant_rows.participant, 'inherited_from_sentence') is not null
+            as is_inherited
+
+    from participant_rows
+
+    inner join target_mentions as participant_mentions
+        on
+            participant_rows.article_id = participant_mentions.article_id
+            and struct_extract(participant_rows.participant, 'mention_index')
+            = participant_mentions.mention_index
+
+    where
+        participant_mentions.actor_id is not null
+        and participant_mentions.actor_id is distinct from participant_rows.agent_actor_id
+        and not participant_rows.is_said_to_press
+        -- a phrase of time ("on Wikipedia's birthday", "on the anniversary of X") says when
+        and not coalesce(list_contains(
+            {{ var('time_noun_lemmas') }}, lower(struct_extract(participant_rows.participant, 'lemma'))
+        ), false)
+        -- the post one resigns from, the manner one speaks with, is no counterpart
+        and not coalesce(list_contains(
+            {{ var('non_target_verb_prepositions') }},
+            participant_rows.trigger_lemma || ' ' || lower(struct_extract(participant_rows.participant, 'prep'))
+        ), false)
+        and (
+            not participant_mentions.is_unlisted_place
+            or (
+                list_contains({{ var('place_target_roots') }}, participant_rows.pattern_root_code)
+                and list_contains(
+                    {{ var('place_target_prepositions') }},
+                    lower(struct_extract(participant_rows.participant, 'prep'))
+                )
+            )
+        )
+        -- the agent's one-word body name as a word of the participant's name, on words
+        -- cut with a constant pattern (as \b cuts them)
+        and not coalesce(
+            list_contains(
+                string_split_regex(participant_mentions.mention_text, '[^0-9A-Za-z_]+'),
+                participant_rows.agent_body_word
+            ),
+            false
+        )
+        and (
+            struct_extract(participant_rows.participant, 'inherited_from_sentence') is null
+            or list_contains(
+                {{ var('inherited_target_roots') }}, participant_rows.pattern_root_code
+            )
+        )
+        and (
+            list_contains(
+                {{ var('target_prepositions') }},
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            )
+            or list_contains(
+                participant_rows.pattern_prepositions,
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            )
+        )
+
+    -- the clause's own participants before inherited ones, the verb's own target
+    -- prepositions first, then the general preference order
+    qualify row_number() over (
+        partition by participant_rows.article_id, participant_rows.candidate_index
+        order by
+            struct_extract(participant_rows.participant, 'inherited_from_sentence') is not null,
+            not list_contains(
+                participant_rows.pattern_prepositions,
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            ),
+            list_position(
+                {{ var('target_prepositions') }},
+                lower(struct_extract(participant_rows.participant, 'prep'))
+            ),
+            participant_rows.participant_position
+    ) = 1
+
+)
+
+select * from final
