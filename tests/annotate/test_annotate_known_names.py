@@ -12,7 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from newsevents.annotate.known_names import PIPE_NAME, KnownNames, known_names
+from newsevents.annotate.known_names import (
+    PIPE_NAME,
+    KnownNames,
+    is_acronym,
+    known_names,
+    spells_initials,
+)
 from newsevents.annotate.mentions import extract_mentions
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -148,3 +154,74 @@ def test_all_capital_text_names_known_actors(nlp: Language, seeds: Path) -> None
     # Mixed case must match exactly.
     doc = pipe(_doc(nlp, "By Harbour And Coast Protection", []))
     assert list(doc.ents) == []
+
+
+def test_initials_spelt_by_capitalised_and_connecting_words() -> None:
+    assert spells_initials(["Harbour", "and", "Coast", "Patrol"], "HCP")
+    assert spells_initials(["League", "of", "Zed"], "LoZ")  # a connector may give a letter
+    assert spells_initials(["Nurses", "for", "Clean", "Rivers"], "N4CR")  # "for" as 4
+    assert not spells_initials(["Harbour", "and", "Coast", "Patrol"], "HC")
+    assert not spells_initials(["Coast", "Patrol"], "HCP")
+    assert not spells_initials(["Harbour", "said", "Patrol"], "HSP")  # no lower-case words
+    assert is_acronym("HCP") and is_acronym("N4CR") and is_acronym("LoZ")
+    assert not is_acronym("Patrol") and not is_acronym("2019") and not is_acronym("A")
+
+
+def test_a_name_its_acronym_defines_is_one_name(nlp: Language, seeds: Path) -> None:
+    pipe = KnownNames(nlp, seeds)
+    # The NER's pieces give way to the name the initials spell; the acronym is its label.
+    ents = [("Harbour", "ORG"), ("Coast Patrol", "ORG"), ("HCP", "ORG")]
+    doc = pipe(_doc(nlp, "Harbour and Coast Patrol (HCP) agents seized a boat.", ents))
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Harbour and Coast Patrol", "ORG"),
+        ("HCP", "ORG"),
+    ]
+    # A shorter known name inside it gives way too; a name the NER missed is found.
+    doc = pipe(_doc(nlp, "Officers of the Valley Water Board Inspectorate (VWBI) came.", []))
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Valley Water Board Inspectorate", "ORG"),
+        ("VWBI", "ORG"),
+    ]
+    # Between commas, with a digit for "for".
+    doc = pipe(_doc(nlp, "Members of the new group Nurses for Clean Rivers, N4CR, said no.", []))
+    assert [e.text for e in doc.ents] == ["Nurses for Clean Rivers", "N4CR"]
+    # A fuller name the NER found stays; only the acronym is added.
+    ents = [("the Ruritanian Harbour and Coast Patrol", "ORG")]
+    doc = pipe(_doc(nlp, "the Ruritanian Harbour and Coast Patrol (HCP) said.", ents))
+    assert [e.text for e in doc.ents] == ["the Ruritanian Harbour and Coast Patrol", "HCP"]
+    # Titles and initials that do not fit are left alone.
+    doc = pipe(_doc(nlp, "She became Chief Executive Officer (CEO) in May.", []))
+    assert list(doc.ents) == []
+    doc = pipe(_doc(nlp, "Harbour and Coast Patrol (HP) agents came.", []))
+    assert list(doc.ents) == []
+
+
+def test_an_acronym_links_to_the_name_it_spells(parse: Callable[[str], Doc]) -> None:
+    doc = parse(
+        "Agents of the Harbour and Coast Patrol (HCP) seized a boat near Ruritania on "
+        "Monday. HCP said three men were held."
+    )
+    mentions = extract_mentions(doc)
+    by_text = {m.mention_index: m for m in mentions}
+    names = [m for m in mentions if m.text == "Harbour and Coast Patrol"]
+    acronyms = [m for m in mentions if m.text == "HCP"]
+    assert len(names) == 1 and names[0].label == "ORG"
+    assert len(acronyms) == 2
+    for m in acronyms:
+        assert m.antecedent_link == "acronym"
+        assert m.antecedent_mention_index is not None
+        assert by_text[m.antecedent_mention_index].text == "Harbour and Coast Patrol"
+
+
+def test_a_collective_given_a_name_is_an_organisation(parse: Callable[[str], Doc]) -> None:
+    doc = parse(
+        "A group of retired teachers, known as The Porch Sitters, endorsed the mayor. "
+        "Asked why she called the group the Porch Sitters, Ms. Ruiz laughed."
+    )
+    orgs = [m.text for m in extract_mentions(doc) if m.label == "ORG"]
+    assert orgs == ["Porch Sitters", "Porch Sitters"]
+    doc = parse("Her neighbours formed a coalition called Quiet Streets Now last spring.")
+    assert "Quiet Streets Now" in [m.text for m in extract_mentions(doc) if m.label == "ORG"]
+    # A person or a place given a name is not a collective.
+    doc = parse("A man called Jo Bloggs phoned the office.")
+    assert [m.label for m in extract_mentions(doc) if m.text == "Jo Bloggs"] == ["PERSON"]

@@ -21,6 +21,19 @@ are left to the NER ("Time", "Post" and "Independent" are names and words alike)
 Person entries with a title word ("Secretary of Homeland Security") are roles, not
 names, and are left out, so titles keep working as titles.
 
+A name the text defines with its initials is one name too, known or not: "Harbour
+and Coast Patrol (HCP)", "the Nurses for Clean Rivers, NCR," (the acronym in brackets
+or between commas right after it, spelling the initials of its capitalised words;
+connecting words may give a letter, "for" a 4 and "to" a 2). It replaces the NER's
+pieces ("Harbour" + "Coast Patrol") and a shorter known name inside it, and the acronym
+becomes an entity of the same label when the NER missed it. :func:`spells_initials`
+is the test; ``mentions`` links the acronym's mentions to the name.
+
+A collective given a name ("a group called the Porch Sitters", "a coalition of
+farmers, known as Green Acres Now", "she called the group the Porch Sitters") names an
+organisation (ORG), found by :func:`named_groups` when the NER missed or mislabelled
+it; the same words elsewhere in the article are that organisation too.
+
 The matcher is built once per process (the model is loaded once per worker) from the
 seeds in :data:`SEEDS` (``NEWSEVENTS_SEEDS`` overrides); about 30k patterns take a
 second or two.
@@ -35,7 +48,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 LOGGER = logging.getLogger(__name__)
@@ -92,6 +105,38 @@ NAME_CONNECTORS: frozenset[str] = frozenset(
 REPLACEABLE_LABELS: frozenset[str] = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 )
+
+
+# Labels of the mentions an acronym and the name it spells may have (mentions links them).
+ACRONYM_LABELS: frozenset[str] = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
+# Labels a name defined by its acronym keeps from the NER; any other (a people, none)
+# makes it an organisation.
+ACRONYM_NAME_LABELS: frozenset[str] = frozenset({"ORG", "GPE", "FAC", "LOC"})
+# Labels of the NER that say an all-capital word is no name (a number, a date).
+NOT_NAME_LABELS: frozenset[str] = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+)
+# Digits standing for words in acronyms ("B2B", "Doctors 4 X").
+DIGIT_WORDS: dict[str, frozenset[str]] = {
+    "2": frozenset({"to", "two"}),
+    "4": frozenset({"for", "four"}),
+}
+# Last words of a title, not a body ("Chief Executive Officer (CEO)").
+ACRONYM_TITLE_HEADS: frozenset[str] = TITLE_HEADS | {"officer", "executive", "manager"}
+MAX_ACRONYM_LETTERS = 8
+# Nouns of a collective that a naming verb gives a name ("a group called X", "an alliance
+# known as X"); plural people after "a group of" count as the group ("a group of retired
+# teachers, known as X").
+COLLECTIVE_NOUNS: frozenset[str] = frozenset(
+    {"group", "groups", "organization", "organisation", "coalition", "association",
+     "alliance", "network", "movement", "collective", "initiative", "foundation",
+     "charity", "nonprofit", "caucus", "committee", "club", "society", "union",
+     "federation", "campaign", "gang", "crew", "faction", "militia", "party", "outfit",
+     "band", "team"}
+)  # fmt: skip
+# Verbs that give a name: "called X", "named X", "dubbed X", "known as X".
+NAMING_VERBS: frozenset[str] = frozenset({"called", "named", "dubbed", "known", "calling", "calls"})
+MAX_GROUP_NAME_TOKENS = 8
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -161,6 +206,193 @@ def _usable(name: str, label: str) -> bool:
     return label != "PERSON" or not any(w.lower() in TITLE_WORDS for w in words)
 
 
+def is_acronym(text: str) -> bool:
+    """An acronym's text: 2-8 letters and digits, capitals first ("HSI", "D4CC", "LoZ")."""
+    letters = text.replace(".", "").replace("&", "")
+    return (
+        2 <= len(letters) <= MAX_ACRONYM_LETTERS
+        and letters.isalnum()
+        and letters[:1].isupper()
+        and sum(c.isupper() for c in letters) >= 2
+    )
+
+
+def spells_initials(words: list[str], acronym: str) -> bool:
+    """Does ``acronym`` spell the initials of ``words``?
+
+    Every capitalised word gives its first letter; a connecting word ("of", "and",
+    "for") may give its first letter or a digit (:data:`DIGIT_WORDS`) or nothing; a
+    hyphen or "&" gives nothing. "Harbour and Coast Patrol" spells "HCP" and "HaCP".
+    """
+    letters = [c for c in acronym if c not in ".&"]
+
+    def match(i: int, k: int) -> bool:
+        if i == len(words):
+            return k == len(letters)
+        word = words[i]
+        if word in {"-", "&"}:
+            return match(i + 1, k)
+        if word[:1].isupper():
+            return (
+                k < len(letters) and letters[k].upper() == word[0].upper() and match(i + 1, k + 1)
+            )
+        if word.lower() not in NAME_CONNECTORS:
+            return False
+        if k < len(letters):
+            letter = letters[k]
+            spelt = letter.lower() == word[0].lower() or word.lower() in DIGIT_WORDS.get(letter, ())
+            if spelt and match(i + 1, k + 1):
+                return True
+        return match(i + 1, k)
+
+    return len(letters) >= 2 and match(0, 0)
+
+
+def acronym_names(doc: Doc) -> list[tuple[Span, Span]]:
+    """(name, acronym) pairs the text defines: "<Name> (<ACR>)" and "<Name>, <ACR>,".
+
+    The name is the longest run of capitalised and connecting words right before the
+    acronym whose initials it spells (:func:`spells_initials`); it starts with a
+    capitalised word and holds at least two of them. Both take the label the NER gave
+    most of the name's words when it is one of :data:`ACRONYM_NAME_LABELS`, else ORG.
+    """
+    found: list[tuple[Span, Span]] = []
+    n = len(doc)
+    for a, tok in enumerate(doc):
+        if a < 2 or not is_acronym(tok.text) or tok.ent_type_ in NOT_NAME_LABELS:
+            continue
+        opener = doc[a - 1].text
+        if opener == "(":
+            if a + 1 >= n or doc[a + 1].text != ")":
+                continue
+        elif opener == ",":
+            if a + 1 < n and doc[a + 1].text not in {",", ".", ";", ")"}:
+                continue
+        else:
+            continue
+        end = a - 1  # the name ends before the bracket or comma
+        best = None
+        start = end - 1
+        while start >= max(0, end - MAX_NAME_TOKENS):
+            word = doc[start]
+            if "\n" in word.whitespace_ or word.is_space:
+                break
+            if not (
+                word.text[:1].isupper() or word.lower_ in NAME_CONNECTORS or word.text in {"-", "&"}
+            ):
+                break
+            words = [t.text for t in doc[start:end]]
+            if (
+                word.text[:1].isupper()
+                and sum(w[:1].isupper() for w in words) >= 2
+                and spells_initials(words, tok.text)
+            ):
+                best = start
+            start -= 1
+        if best is None or doc[end - 1].lower_ in ACRONYM_TITLE_HEADS:
+            continue
+        if doc[best].lower_ == "the":
+            best += 1
+        # The NER's label where it saw a name there; else an organisation.
+        labels = [t.ent_type_ for t in doc[best:end] if t.ent_type_]
+        label = max(set(labels), key=labels.count) if labels else "ORG"
+        if label not in ACRONYM_NAME_LABELS:
+            label = "ORG"
+        found.append((Span(doc, best, end, label=label), Span(doc, a, a + 1, label=label)))
+    return found
+
+
+def _is_collective(tok: Token) -> bool:
+    """A collective noun, or plural people "a group of" introduces."""
+    if tok.lower_ in COLLECTIVE_NOUNS:
+        return True
+    return (
+        tok.tag_ in {"NNS", "NNPS"}
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ == "of"
+        and tok.head.head.lower_ in COLLECTIVE_NOUNS
+    )
+
+
+def _name_run(doc: Doc, start: int) -> int | None:
+    """End of the capitalised name starting at ``start`` (a leading "the" left out)."""
+    end = None
+    limit = min(len(doc), start + MAX_GROUP_NAME_TOKENS)
+    for j in range(start, limit):
+        tok = doc[j]
+        if j > start and ("\n" in doc[j - 1].whitespace_ or tok.is_space):
+            break
+        if tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text or "'" in tok.text):
+            end = j + 1
+        elif j == start or (tok.lower_ not in NAME_CONNECTORS and tok.text not in {"-", "&"}):
+            break
+    return end
+
+
+def named_groups(doc: Doc) -> list[Span]:
+    """ORG spans for the names a naming verb gives a collective, and their repeats.
+
+    "a group called X", "the alliance, known as X" (the verb's head is a collective,
+    :func:`_is_collective`), "called the group X" (the verb's object is). X is the run of
+    capitalised words (and connecting words inside) right after the verb or "as",
+    without a leading "the". Its other occurrences in the article, same words, are
+    returned too.
+    """
+    names: list[Span] = []
+    for tok in doc:
+        if tok.lower_ not in NAMING_VERBS:
+            continue
+        bearer = None
+        if tok.dep_ == "acl" and _is_collective(tok.head):
+            bearer = tok.head
+        elif any(c.dep_ == "dobj" and _is_collective(c) for c in tok.children):
+            bearer = next(c for c in tok.children if c.dep_ == "dobj")
+        if bearer is None:
+            continue
+        j = tok.i + 1
+        if tok.lower_ == "known":
+            if j >= len(doc) or doc[j].lower_ != "as":
+                continue
+            j += 1
+        if bearer.i > tok.i:  # "called the group X": the name follows the object
+            j = bearer.i + 1
+        if j < len(doc) and doc[j].lower_ == "the":
+            j += 1
+        end = _name_run(doc, j) if j < len(doc) else None
+        if end is None or any(t.ent_type_ in NOT_NAME_LABELS for t in doc[j:end]):
+            continue
+        names.append(Span(doc, j, end, label="ORG"))
+    if not names:
+        return []
+    texts = {tuple(t.text for t in name) for name in names}
+    found = {(s.start, s.end) for s in names}
+    for words in texts:
+        n = len(words)
+        for i in range(len(doc) - n + 1):
+            if doc[i].text == words[0] and tuple(t.text for t in doc[i : i + n]) == words:
+                found.add((i, i + n))
+    return [Span(doc, a, b, label="ORG") for a, b in sorted(found)]
+
+
+def _put_names(ents: list[Span], names: list[Span]) -> list[Span]:
+    """The entities with ``names`` put in, replacing those on them; a name crossed by a
+    longer entity (other than by a leading "the") or lying on a date is left out."""
+    out = list(ents)
+    for name in names:
+        doc = name.doc
+        first = (
+            name.start - 1 if name.start > 0 and doc[name.start - 1].lower_ == "the" else name.start
+        )
+        overlapping = [e for e in out if e.start < name.end and name.start < e.end]
+        if any(
+            e.label_ not in REPLACEABLE_LABELS or e.start < first or e.end > name.end
+            for e in overlapping
+        ):
+            continue
+        out = [e for e in out if e not in overlapping] + [name]
+    return sorted(out, key=lambda s: s.start)
+
+
 class KnownNames:
     """The pipe: every usable known name (whitespace-normalised text -> label).
 
@@ -210,7 +442,44 @@ class KnownNames:
         found = self.matches(doc)
         if found:
             doc.ents = _merge(doc, filter_spans(found))
+        defined = acronym_names(doc)
+        if defined:
+            doc.ents = _put_acronym_names(list(doc.ents), defined)
+        groups = named_groups(doc)
+        if groups:
+            doc.ents = _put_names(list(doc.ents), groups)
         return doc
+
+
+def _put_acronym_names(ents: list[Span], defined: list[tuple[Span, Span]]) -> list[Span]:
+    """The entities with each name its initials define, and its acronym, put in.
+
+    An entity that holds the name and ends with it stays ("the U.S. Harbour Patrol"
+    before "(HP)": a fuller name); any other entity on the name or the acronym gives way
+    (the NER's pieces, a shorter known name, a span run on into the bracket).
+    """
+    out = list(ents)
+    for name, acronym in defined:
+        fuller = [
+            e
+            for e in out
+            if e.start < name.start and e.end == name.end and e.label_ in REPLACEABLE_LABELS
+        ]
+        spans = [acronym] if fuller else [name, acronym]
+        if any(
+            e.label_ not in REPLACEABLE_LABELS
+            for e in out
+            for span in spans
+            if e.start < span.end and span.start < e.end
+        ):
+            continue
+        out = [
+            e
+            for e in out
+            if (fuller and e is fuller[0])
+            or not any(e.start < span.end and span.start < e.end for span in spans)
+        ] + spans
+    return sorted(out, key=lambda s: s.start)
 
 
 def _merge(doc: Doc, known: list[Span]) -> list[Span]:

@@ -27,6 +27,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from newsevents.annotate.known_names import ACRONYM_LABELS, is_acronym, spells_initials
 from newsevents.annotate.roles import (
     HONORIFICS,
     PORTFOLIO_WORDS,
@@ -687,6 +688,36 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
     return out
 
 
+def _link_acronyms(doc: Doc, mentions: list[Mention]) -> None:
+    """Point an acronym ("HCP") at the one name in the article whose initials it spells
+    ("Harbour and Coast Patrol"), the earlier one first; ``antecedent_link`` 'acronym'."""
+    names = [
+        m
+        for m in mentions
+        if m.label in ACRONYM_LABELS and m.end - m.start >= 2 and m.text[:1].isupper()
+    ]
+    if not names:
+        return
+    for m in mentions:
+        if (
+            m.end - m.start != 1
+            or m.label not in ACRONYM_LABELS
+            or m.antecedent_mention_index is not None
+            or not is_acronym(m.text)
+        ):
+            continue
+        fits = [
+            n
+            for n in names
+            if spells_initials([t.text for t in doc[n.start : n.end] if t.lower_ != "the"], m.text)
+        ]
+        earlier = [n for n in fits if n.start < m.start]
+        chosen = earlier or fits
+        if len({n.text for n in chosen}) == 1:
+            m.antecedent_mention_index = chosen[0].mention_index
+            m.antecedent_link = "acronym"
+
+
 def _full_names_using(text: str, *tables: dict[str, dict[str, int]]) -> dict[str, int]:
     """Full names (text -> mention index) a short form can stand for: the first table
     (last names, then first names, then middle names) that knows ``text``."""
@@ -901,6 +932,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
     ]
     mentions = _split_glued_person_names(doc, mentions, sent_of)
     mentions = _link_short_forms(doc, mentions, sent_of)
+    _link_acronyms(doc, mentions)
     groups = _group_mentions(doc, mentions, sent_of)
     in_group = {i for g in groups for i in range(g.start, g.end)}
     # A group wins over a collective role reference on the same words ("the Kenyan police").
