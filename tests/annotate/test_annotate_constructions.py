@@ -346,3 +346,78 @@ def test_wish_with_its_own_subject_is_still_a_wish(analyse: Analyse) -> None:
     _, done = analyse("Congress investigated Trump last year.")
     (investigated,) = _rows(done, "investigate")
     assert investigated.modality is None
+
+
+def test_pronoun_keeps_the_person_an_earlier_pronoun_subject_stands_for(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Tomas Varga faces ten years in prison. "
+        "He was arrested in April over a call to the office of Senator Ann Holloway. "
+        "During the call, he insulted the senator's staff and threatened Holloway."
+    )
+    # the subject "He" of the middle sentence is Varga: the person named in it (not a
+    # subject) is not whom the next "he" stands for
+    (threaten,) = _rows(candidates, "threaten")
+    assert _mention(mentions, threaten.agent_mention_index) == "Tomas Varga"
+    assert _mention(mentions, threaten.patient_mention_index) == "Holloway"
+
+
+def test_pronoun_looks_past_a_stray_quote_mark_and_bare_lawmakers_are_the_committee(
+    analyse: Analyse,
+) -> None:
+    mentions, candidates = analyse(
+        'Jane Doe told the Senate Finance Committee, "I warned the ministry in May. '
+        'My warnings were ignored."\n"\nShe urged lawmakers to reject the tax bill.'
+    )
+    (urge,) = _rows(candidates, "urge")
+    assert _mention(mentions, urge.agent_mention_index) == "Jane Doe"
+    assert urge.patient_text == "lawmakers"
+    assert _mention(mentions, urge.patient_mention_index) == "the Senate Finance Committee"
+
+
+def test_modified_lawmakers_are_not_the_committee(analyse: Analyse) -> None:
+    _, candidates = analyse(
+        "Jane Doe testified before the Senate Finance Committee on Tuesday. "
+        "She urged two lawmakers to reject the tax bill."
+    )
+    (urge,) = _rows(candidates, "urge")
+    assert urge.patient_mention_index is None
+
+
+def test_role_noun_subject_across_a_paragraph_and_the_pronoun_after_it(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Rep. Tom Reyes criticised the plan on Monday.\n"
+        "The three-term congressman will leave the House for a job with Governor Lisa Wong, "
+        "a decision he announced on Tuesday."
+    )
+    (leave,) = _rows(candidates, "leave")
+    assert _mention(mentions, leave.agent_mention_index) == "Tom Reyes"  # a Rep. fits
+    (announce,) = _rows(candidates, "announce")
+    # "he" follows the congressman, the subject, not the governor named just before it
+    assert _mention(mentions, announce.agent_mention_index) == "Tom Reyes"
+
+
+def test_role_noun_across_a_paragraph_needs_a_fitting_role(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Tom Reyes criticised the plan on Monday.\nThe congressman accused Ottawa of lying."
+    )
+    (accuse,) = _rows(candidates, "accuse")
+    # a person without a role in another paragraph is not "the congressman"
+    assert _mention(mentions, accuse.agent_mention_index) != "Tom Reyes"
+
+
+def test_gerund_of_an_admission_or_of_a_for_phrase_on_the_object_shares_the_subject(
+    analyse: Analyse,
+) -> None:
+    mentions, candidates = analyse(
+        "Jane Doe pleaded guilty on Monday to threatening Senator Tom Reyes. "
+        "The Acme Union made headlines for backing Lisa Wong. "
+        "Tom Reyes thanked Lisa Wong for helping the refugees."
+    )
+    (threaten,) = _rows(candidates, "threaten")
+    assert _mention(mentions, threaten.agent_mention_index) == "Jane Doe"
+    assert _mention(mentions, threaten.patient_mention_index) == "Tom Reyes"
+    (back,) = _rows(candidates, "back")
+    assert _mention(mentions, back.agent_mention_index) == "The Acme Union"
+    assert _mention(mentions, back.patient_mention_index) == "Lisa Wong"
+    (help_,) = _rows(candidates, "help")
+    assert help_.agent_mention_index is None  # thanked for Wong's help: not Reyes' act

@@ -345,3 +345,47 @@ def test_names_glued_across_a_headline_verb_are_split(parse: Callable[[str], Doc
     assert patient.antecedent_mention_index is not None
     assert by_index[agent.antecedent_mention_index].text == "Joe Biden"
     assert by_index[patient.antecedent_mention_index].text == "Narendra Modi"
+
+
+def test_headline_common_noun_of_a_person_is_the_body_s_named_agent_of_that_act(
+    parse: Callable[[str], Doc],
+) -> None:
+    body = (
+        "A Ruritanian man pleaded guilty on Monday to threatening a senator, prosecutors said.\n"
+        "Tomas Varga, 41, pleaded guilty to threatening Senator Ann Holloway in a phone call.\n"
+        "Ann Holloway thanked the police."
+    )
+    result = _annotate(parse, "Ruritanian man pleads guilty to threatening to kill Holloway", body)
+    by_index = {m.mention_index: m for m in result.mentions}
+    title = [
+        c for c, p in zip(result.candidates, result.candidate_parts, strict=True) if p == TITLE_PART
+    ]
+    rows = {c.trigger_lemma: c for c in title}
+    # the plea, the threat and the threatened killing are the pleader's, named in the body
+    for lemma in ("plead", "threaten", "kill"):
+        assert rows[lemma].agent_text == "Ruritanian man"  # the evidence keeps the noun
+        assert by_index[rows[lemma].agent_mention_index].text == "Tomas Varga"
+    # the body's own rows are untouched: the unnamed man of its first sentence stays unnamed
+    body_plea = next(
+        c
+        for c, p in zip(result.candidates, result.candidate_parts, strict=True)
+        if p == BODY_PART and c.trigger_lemma == "plead"
+    )
+    assert body_plea.agent_text == "A Ruritanian man"
+    assert body_plea.agent_mention_index is None or (
+        by_index[body_plea.agent_mention_index].label != "PERSON"
+    )
+
+
+def test_headline_common_noun_without_the_same_act_in_the_body_stays_unnamed(
+    parse: Callable[[str], Doc],
+) -> None:
+    body = "Tomas Varga, 41, resigned from the board on Monday.\nThe board thanked him."
+    result = _annotate(parse, "Ruritanian man pleads guilty to fraud", body)
+    by_index = {m.mention_index: m for m in result.mentions}
+    (plea,) = [
+        c
+        for c, p in zip(result.candidates, result.candidate_parts, strict=True)
+        if p == TITLE_PART and c.trigger_lemma == "plead"
+    ]
+    assert plea.agent_mention_index is None or by_index[plea.agent_mention_index].label != "PERSON"

@@ -136,6 +136,9 @@ OFFICE_PLACE_LABELS = frozenset({"GPE", "LOC", "ORG"})  # where an office is hel
 ADJUNCT_GERUND_PREPS = frozenset(
     {"after", "before", "since", "upon", "without", "by", "despite", "while", "for"}
 )
+# Verbs of owning up to an act: the gerund after their "to" is the subject's own act
+# ("pleaded guilty to threatening X", "admitted to lying").
+ADMISSION_LEMMAS = frozenset({"plead", "admit", "confess"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj"})
 PREP_DEPS = frozenset({"prep", "dative"})
@@ -270,6 +273,9 @@ ROLE_SYNONYMS = {
     "commissioner": frozenset({"commissioner"}),
 }
 PERSON_ROLE_NOUNS = frozenset(ROLE_SYNONYMS)
+# Members of a legislature: bare "lawmakers" are the chamber or committee named before
+# ("X testified before the Y Committee. ... He urged lawmakers to ...": the committee).
+LEGISLATOR_NOUNS = frozenset({"lawmaker", "legislator", "parliamentarian", "mp"})
 # Nouns of a body: "the ministry" is the organisation named before it with that word,
 # "the group" / "the organization" any organisation named before it.
 GENERIC_ORG_NOUNS = frozenset({"group", "organization", "organisation", "coalition"})
@@ -687,9 +693,40 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         # of a time or manner phrase shares the clause's subject ("thanked Y for helping"
         # is Y's help: "for" after an object is left alone).
         return subjects(head.head, depth + 1)
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG":
+        governor = _gerund_controller(head)
+        if governor is not None:
+            return subjects(governor, depth + 1)
     if verb.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN", "PRON"} and not is_passive(verb):
         return [head]
     return []
+
+
+def _gerund_controller(prep: Token) -> Token | None:
+    """The verb whose subject a gerund after ``prep`` shares, beyond time and manner phrases.
+
+    "pleaded guilty to threatening X", "admitted to lying": what is admitted is the
+    admitter's act (:data:`ADMISSION_LEMMAS`). "made headlines for backing X", "drew
+    criticism by blocking Y": a "for"/"by" gerund on the verb's unnamed, non-person object
+    says what the subject did ("thanked Ann for helping": Ann's help, left alone).
+    """
+    governor = prep.head
+    if prep.lower_ == "to":
+        if governor.dep_ == "acomp" and governor.head.pos_ == "VERB":
+            governor = governor.head  # "pleaded guilty to ..."
+        if governor.pos_ == "VERB" and governor.lemma_.lower() in ADMISSION_LEMMAS:
+            return governor
+        return None
+    if (
+        prep.lower_ in {"for", "by"}
+        and governor.dep_ in OBJECT_DEPS
+        and governor.pos_ == "NOUN"
+        and not governor.ent_type_
+        and governor.lemma_.lower() not in COLLECTIVE_NOUNS | PERSON_ROLE_NOUNS
+        and governor.head.pos_ == "VERB"
+    ):
+        return governor.head
+    return None
 
 
 def _has_marker(verb: Token) -> bool:
@@ -1491,7 +1528,16 @@ def governing_verb(tok: Token) -> Token | None:
 
 
 class PersonAntecedents:
-    """The person a he/she pronoun stands for: the nearest named person before it."""
+    """The person a he/she pronoun stands for: the nearest named person before it.
+
+    Sentences are counted back from the pronoun's, skipping those without a word (a
+    stray quote mark the sentence splitter cut off). An earlier he/she subject of the
+    same word counts as the person it stands for ("Doe faces ten years. He was arrested
+    over a call to Roe. During the call, he ...": Doe, the subject, not Roe), so a story
+    that goes on about one person by pronoun keeps that person; so does a role noun
+    subject ("The congressman will retire, a decision he disclosed": the congressman,
+    through :class:`RoleAntecedents`).
+    """
 
     def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         self._by_sentence: dict[int, list[Mention]] = {}
@@ -1499,19 +1545,70 @@ class PersonAntecedents:
             if m.label == "PERSON":
                 self._by_sentence.setdefault(m.sentence_index, []).append(m)
         self._doc = doc
+        self._sent_of = sentence_index_by_token(doc)
+        self._pronouns: dict[int, list[Token]] = {}
+        self._worded: set[int] = set()
+        for tok in doc:
+            sentence = self._sent_of[tok.i]
+            if tok.is_alpha:
+                self._worded.add(sentence)
+            if tok.dep_ in {"nsubj", "nsubjpass"} and (
+                tok.lower_ in PERSONAL_PRONOUNS or tok.lemma_.lower() in PERSON_ROLE_NOUNS
+            ):
+                self._pronouns.setdefault(sentence, []).append(tok)
+        self._found: dict[int, Mention | None] = {}
+        self._index = MentionIndex(mentions)
+        self.roles: RoleAntecedents | None = None  # set by RoleAntecedents
 
     def _is_subject(self, m: Mention) -> bool:
         span = self._doc[m.start : m.end]
         return span.root.dep_ in {"nsubj", "nsubjpass"}
 
+    def sentences_back(self, sentence_index: int) -> list[int]:
+        """The pronoun's sentence and up to :data:`PRONOUN_SENTENCES_BACK` worded ones before."""
+        out = [sentence_index]
+        cur = sentence_index - 1
+        while cur >= 0 and len(out) <= PRONOUN_SENTENCES_BACK:
+            if cur in self._worded:
+                out.append(cur)
+            cur -= 1
+        return out
+
     def find(self, pronoun: Token, sentence_index: int) -> Mention | None:
-        for back in range(PRONOUN_SENTENCES_BACK + 1):
-            found = [
-                m for m in self._by_sentence.get(sentence_index - back, []) if m.end <= pronoun.i
+        if pronoun.i in self._found:
+            return self._found[pronoun.i]
+        self._found[pronoun.i] = None  # a cycle finds nothing
+        found = self._find(pronoun, sentence_index)
+        self._found[pronoun.i] = found
+        return found
+
+    def _find(self, pronoun: Token, sentence_index: int) -> Mention | None:
+        for sentence in self.sentences_back(sentence_index):
+            # (position, is subject, mention): named people and earlier he/she subjects
+            found: list[tuple[int, bool, Mention]] = [
+                (m.start, self._is_subject(m), m)
+                for m in self._by_sentence.get(sentence, [])
+                if m.end <= pronoun.i
             ]
+            for earlier in self._pronouns.get(sentence, []):
+                if earlier.i >= pronoun.i:
+                    continue
+                if earlier.lower_ == pronoun.lower_:
+                    person = self.find(earlier, sentence)
+                elif earlier.lower_ not in PERSONAL_PRONOUNS and self.roles is not None:
+                    # "The congressman will leave, a decision he disclosed": the person
+                    # the role noun subject stands for.
+                    current = self._index.for_phrase(earlier.i, *phrase_bounds(earlier))
+                    person = self.roles.find(
+                        earlier, current.mention_index if current else None, set()
+                    )
+                else:
+                    person = None
+                if person is not None and person.label == "PERSON":
+                    found.append((earlier.i, True, person))
             if found:
-                subjects = [m for m in found if self._is_subject(m)]
-                return (subjects or found)[-1]
+                subjects = [f for f in found if f[1]]
+                return max(subjects or found, key=lambda f: f[0])[2]
         return None
 
 
@@ -1573,8 +1670,12 @@ class RoleAntecedents:
     unlinked role reference.
     """
 
-    def __init__(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+    def __init__(
+        self, doc: Doc, mentions: Sequence[Mention], antecedents: PersonAntecedents
+    ) -> None:
         self._doc = doc
+        self._antecedents = antecedents
+        antecedents.roles = self
         self._by_index = {m.mention_index: m for m in mentions}
         self._by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
@@ -1593,6 +1694,8 @@ class RoleAntecedents:
     def find(self, noun: Token, current: int | None, exclude: set[str]) -> Mention | None:
         """The mention ``noun`` stands for, or None (see the class docstring)."""
         lemma = noun.lemma_.lower()
+        if lemma in LEGISLATOR_NOUNS and noun.tag_ == "NNS" and current is None:
+            return self._legislature(noun, exclude)
         person = lemma in PERSON_ROLE_NOUNS
         if not person and lemma not in ORG_ROLE_NOUNS:
             return None
@@ -1610,25 +1713,49 @@ class RoleAntecedents:
         ):
             return None  # "the House committee", "the party's chairman": named already
         sentence = sentence_index_by_token(self._doc)[noun.i]
-        for back in range(PRONOUN_SENTENCES_BACK + 1):
+        for earlier in self._antecedents.sentences_back(sentence):
             found = [
                 m
-                for m in self._by_sentence.get(sentence - back, [])
+                for m in self._by_sentence.get(earlier, [])
                 if m.end <= noun.i
-                and self._same_paragraph(m, noun)
+                and (person or self._same_paragraph(m, noun))
                 and _entity_key(m, self._by_index) not in exclude
             ]
-            fits = self._persons(found, lemma) if person else self._organisations(found, lemma)
+            fits = (
+                self._persons(found, lemma, noun) if person else self._organisations(found, lemma)
+            )
             if fits:
                 return fits[-1]
         return None
 
-    @staticmethod
-    def _persons(found: list[Mention], lemma: str) -> list[Mention]:
+    def _legislature(self, noun: Token, exclude: set[str]) -> Mention | None:
+        """The chamber or committee bare "lawmakers" stand for: the nearest one named before."""
+        if any(
+            c.dep_ in {"det", "poss", "compound", "nmod", "nummod", "appos", "prep"} or c.ent_type_
+            for c in noun.children
+        ):
+            return None  # "two lawmakers", "Ruritanian lawmakers", "lawmakers from X"
+        sentence = sentence_index_by_token(self._doc)[noun.i]
+        for earlier in self._antecedents.sentences_back(sentence):
+            bodies = [
+                m
+                for m in self._by_sentence.get(earlier, [])
+                if m.label == "ORG"
+                and m.end <= noun.i
+                and _entity_key(m, self._by_index) not in exclude
+                and LEGISLATURE_NOUNS.intersection(m.text.lower().split())
+            ]
+            if bodies:
+                return bodies[-1]
+        return None
+
+    def _persons(self, found: list[Mention], lemma: str, noun: Token) -> list[Mention]:
+        """People whose role fits (in any paragraph), else people without a role in the
+        noun's paragraph."""
         people = [m for m in found if m.label == "PERSON"]
         synonyms = ROLE_SYNONYMS.get(lemma, frozenset({lemma}))
         fitting = [m for m in people if _role_word(m.role) in synonyms]
-        return fitting or [m for m in people if m.role is None]
+        return fitting or [m for m in people if m.role is None and self._same_paragraph(m, noun)]
 
     @staticmethod
     def _organisations(found: list[Mention], lemma: str) -> list[Mention]:
@@ -1648,7 +1775,7 @@ def extract_candidates(
     mention_by_index = {m.mention_index: m for m in mentions}
     sent_of = sentence_index_by_token(doc)
     antecedents = PersonAntecedents(doc, mentions)
-    roles = RoleAntecedents(doc, mentions)
+    roles = RoleAntecedents(doc, mentions, antecedents)
     out: list[Candidate] = []
     for verb in doc:
         nominal = verb.pos_ == "NOUN" and verb.lemma_.lower() in NOMINAL_TRIGGERS

@@ -291,6 +291,7 @@ def link_headline_surnames(
     ]
     if not body_people:
         return candidates
+    candidates = link_headline_role_nouns(mentions, mention_parts, candidates, candidate_parts)
     covered: set[int] = set()
     for mention, part in zip(mentions, mention_parts, strict=True):
         if part != TITLE_PART:
@@ -364,3 +365,83 @@ def _point_at(candidate: C, added: dict[tuple[int, int], int], texts: dict[str, 
         if found:
             changes["participants"] = json.dumps(items, ensure_ascii=False)
     return dataclasses.replace(candidate, **changes) if changes else candidate  # type: ignore[type-var]
+
+
+# Pronouns are no common nouns a headline names someone by ("He resigns" says nothing).
+HEADLINE_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})
+
+
+def _unnamed_person_phrase(
+    candidate: Any, role: str, mentions: Sequence[Mention]
+) -> tuple[int, int] | None:
+    """Offsets of the candidate's agent or patient when it is a common noun of a person
+    the headline does not name ("New York man", "Former aide"): its last word is lower-case,
+    and no person mention, nor a mention ending with it, stands for it."""
+    text = getattr(candidate, f"{role}_text")
+    start, end = getattr(candidate, f"{role}_start_char"), getattr(candidate, f"{role}_end_char")
+    if not text or start is None:
+        return None
+    last = text.split()[-1]
+    if not last.isalpha() or not last.islower() or last in HEADLINE_PRONOUNS:
+        return None
+    index = getattr(candidate, f"{role}_mention_index")
+    if index is not None:
+        mention = mentions[index]
+        if mention.label == "PERSON" or mention.end_char == end:
+            return None  # named, or a body ("the ministry") that is a mention of its own
+        if mention.antecedent_mention_index is not None:
+            return None
+    return start, end
+
+
+def link_headline_role_nouns(
+    mentions: Sequence[Mention],
+    mention_parts: Sequence[str],
+    candidates: list[C],
+    candidate_parts: Sequence[str],
+) -> list[C]:
+    """A headline's unnamed person ("New York man pleads guilty to ...", "Former aide
+    charged with ...") is the person the body names doing the same act: the headline
+    clause's agent (patient when passive) that is a common noun of a person
+    (:func:`_unnamed_person_phrase`) points at the named person who is the agent (patient)
+    of the body's first candidate with the same verb, passive alike and not negated; every
+    headline candidate with that phrase as agent or patient then points at that person
+    ("... to threatening to kill X": the threat is the pleader's)."""
+    body = [
+        c
+        for c, part in zip(candidates, candidate_parts, strict=True)
+        if part == BODY_PART and not c.is_negated  # type: ignore[attr-defined]
+    ]
+    links: dict[tuple[int, int], int] = {}
+    for candidate, part in zip(candidates, candidate_parts, strict=True):
+        if part != TITLE_PART:
+            continue
+        role = "patient" if candidate.is_passive else "agent"  # type: ignore[attr-defined]
+        span = _unnamed_person_phrase(candidate, role, mentions)
+        if span is None or span in links:
+            continue
+        for earlier in body:
+            index = getattr(earlier, f"{role}_mention_index")
+            if (
+                earlier.trigger_lemma == candidate.trigger_lemma  # type: ignore[attr-defined]
+                and earlier.is_passive == candidate.is_passive  # type: ignore[attr-defined]
+                and index is not None
+                and mentions[index].label == "PERSON"
+                and mention_parts[index] == BODY_PART
+            ):
+                links[span] = index
+                break
+    if not links:
+        return candidates
+    out: list[C] = []
+    for candidate, part in zip(candidates, candidate_parts, strict=True):
+        changes: dict[str, Any] = {}
+        for role in ("agent", "patient"):
+            span = (
+                getattr(candidate, f"{role}_start_char"),
+                getattr(candidate, f"{role}_end_char"),
+            )
+            if part == TITLE_PART and span in links:
+                changes[f"{role}_mention_index"] = links[span]  # type: ignore[index]
+        out.append(dataclasses.replace(candidate, **changes) if changes else candidate)  # type: ignore[type-var]
+    return out
