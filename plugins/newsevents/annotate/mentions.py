@@ -332,6 +332,13 @@ def _government_body(doc: Doc, start: int, end: int) -> tuple[str, str | None, s
 # list number glued on ("points1", "Shor.3"), handles ("@Ilhan").
 GLUED_WORDS = re.compile(r"^[a-z]+[A-Z]|[a-z]{2,}[A-Z]")
 GLUED_NUMBER = re.compile(r"[A-Za-z]{2,}\.?\d")
+# A footnote or list number glued to the last word of a name ("Jo Bloggs.3", "the Vale
+# Courier2"): the name is the words without it.
+FOOTNOTE = re.compile(r"^([A-Z][a-z]+(?:[’'-][A-Za-z]+)*)\.?\d{1,2}$")
+# A party marker before a US state ("Jo Bloggs, R-Texas", "(D-Calif.)"): the state says
+# which seat the person holds, it is no actor of the story.
+PARTY_MARKER_LETTERS: frozenset[str] = frozenset({"R", "D", "I"})
+DASHES: frozenset[str] = frozenset({"-", "–", "—"})
 # Name prefixes that put a capital inside one word ("MacDonald", "DiCaprio").
 NAME_PREFIXES: tuple[str, ...] = ("Mac", "Mc", "Di", "De", "La", "Le", "Van", "Von", "O'")
 HANDLE_MARKS: frozenset[str] = frozenset({"@", "#"})
@@ -422,6 +429,8 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         if _is_glued(text):
             return None
         if GLUED_NUMBER.search(text):
+            if i == end - 1 and i > start and FOOTNOTE.match(text):
+                break  # a footnote number: the mention's text leaves it out (_span_chars)
             if i == end - 1 and i > start:
                 end = i
                 break
@@ -436,7 +445,7 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
                 start = i + 1
             break
     while end - start > 1 and (
-        any(c.isdigit() for c in doc[end - 1].text)
+        (any(c.isdigit() for c in doc[end - 1].text) and not FOOTNOTE.match(doc[end - 1].text))
         or doc[end - 1].is_punct
         or doc[end - 1].lower_ in MONTHS
     ):
@@ -461,8 +470,12 @@ def _name_key(doc: Doc, start: int, end: int) -> str:
 
 
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
+    """Offsets and text of tokens ``start:end``, without a footnote number glued to the
+    last word of a name (:data:`FOOTNOTE`)."""
     start_char = doc[start].idx
-    end_char = doc[end - 1].idx + len(doc[end - 1].text)
+    last = doc[end - 1]
+    footnote = FOOTNOTE.match(last.text) if end - start > 1 else None
+    end_char = last.idx + (len(footnote.group(1)) if footnote else len(last.text))
     return start_char, end_char, doc_text(doc)[start_char:end_char]
 
 
@@ -504,6 +517,8 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
             continue  # a place or a fragment of one, not a person
         if label == "PERSON" and doc[end - 1].lower_ in PARTY_PLURALS:
             label = "NORP"  # "Ruritania Democrats": party members, not a person
+        if label == "ORG" and end - start == 1 and doc[start].lower_ in PARTY_PLURALS:
+            label = "NORP"  # "Progressives oppose ...": a camp of people, not a body
         if _name_key(doc, start, end) in NON_ACTOR_NAMES:
             continue
         role: RolePhrase | None = None
@@ -620,7 +635,11 @@ def _short_form_keys(mention: Mention, doc: Doc) -> list[str]:
     Middle names count because news often shortens to one ("Lula" for "Luiz Inácio Lula
     da Silva"); particles and lower-case words never do.
     """
-    tokens = [t.text for t in doc[mention.start : mention.end] if t.lower_ not in HONORIFICS]
+    tokens = [
+        (f.group(1) if (f := FOOTNOTE.match(t.text)) else t.text)
+        for t in doc[mention.start : mention.end]
+        if t.lower_ not in HONORIFICS
+    ]
     if len(tokens) < 2:
         return []
     middle = [t for t in tokens[1:-1] if t[:1].isupper() and t not in NAME_PARTICLES]
@@ -716,6 +735,59 @@ def _link_acronyms(doc: Doc, mentions: list[Mention]) -> None:
         if len({n.text for n in chosen}) == 1:
             m.antecedent_mention_index = chosen[0].mention_index
             m.antecedent_link = "acronym"
+
+
+def _is_party_marker_place(doc: Doc, m: Mention) -> bool:
+    """A state after a party letter and a dash ("R-Texas", "(D-Calif.)")."""
+    return (
+        m.label in {"GPE", "LOC"}
+        and m.start >= 2
+        and doc[m.start - 1].text in DASHES
+        and doc[m.start - 2].text in PARTY_MARKER_LETTERS
+    ) or (
+        # the tokenizer may keep "R-" or "D-" as one token
+        m.label in {"GPE", "LOC"}
+        and m.start >= 1
+        and len(doc[m.start - 1].text) == 2
+        and doc[m.start - 1].text[0] in PARTY_MARKER_LETTERS
+        and doc[m.start - 1].text[1] in DASHES
+    )
+
+
+def _drop_non_actor_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Drop what names no actor once the article's people are known, and trim a headline
+    gerund off a name.
+
+    * "the Bloggses", "the Markovas": a family, the plural of a surname the article
+      gives a person (the NER calls it a place or a person);
+    * "R-Texas": the state of a party marker (:func:`_is_party_marker_place`);
+    * "Questioning Markova's record" (a headline): a word ending in "-ing" opening the
+      sentence before the surname of a person the article names is no first name.
+    """
+    full = [m for m in mentions if m.label == "PERSON" and m.end - m.start >= 2]
+    surnames = {doc[m.end - 1].text: doc[m.start].text for m in full}
+    out: list[Mention] = []
+    for m in mentions:
+        if m.end - m.start == 1 and m.start > 0 and doc[m.start - 1].lower_ == "the":
+            text = m.text
+            stem = text[:-2] if text.endswith("es") and text[:-2] in surnames else text[:-1]
+            if text.endswith("s") and stem in surnames and m.label != "ORG":
+                continue  # "the Markovas": the family
+        if _is_party_marker_place(doc, m):
+            continue
+        first = doc[m.start]
+        if (
+            m.label == "PERSON"
+            and m.end - m.start >= 2
+            and first.lower_.endswith("ing")
+            and first.is_sent_start
+            and doc[m.start + 1 : m.end].text in surnames
+            and surnames[doc[m.start + 1 : m.end].text] != first.text
+        ):
+            start_char, _, text = _span_chars(doc, m.start + 1, m.end)
+            m.start, m.start_char, m.text = m.start + 1, start_char, text
+        out.append(m)
+    return out
 
 
 def _full_names_using(text: str, *tables: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -931,6 +1003,7 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if m.label == "PERSON" or not all(t in title_tokens for t in range(m.start, m.end))
     ]
     mentions = _split_glued_person_names(doc, mentions, sent_of)
+    mentions = _drop_non_actor_names(doc, mentions)
     mentions = _link_short_forms(doc, mentions, sent_of)
     _link_acronyms(doc, mentions)
     groups = _group_mentions(doc, mentions, sent_of)
