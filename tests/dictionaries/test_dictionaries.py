@@ -134,6 +134,17 @@ def test_every_country_with_capital_and_demonym(converted: Path) -> None:
     assert {("US", "USA"), ("UK", "GBR")} <= aliases  # curated short forms survive
 
 
+def test_territories_short_forms_name_the_territory_not_the_sovereign(converted: Path) -> None:
+    """A territory with its own ISO code is named by its short form ("Cayman", "the
+    Falklands"); the short form is the territory's, not an imported actor of the sovereign."""
+    aliases = {r["alias"]: r["country_code"] for r in _rows(converted / "country_aliases.csv")}
+    assert aliases["Cayman"] == aliases["Caymanian"] == "CYM"
+    assert aliases["Falklands"] == aliases["Falkland Islands"] == aliases["Malvinas"] == "FLK"
+    assert aliases["Turks and Caicos"] == "TCA"
+    actors = {r["name"]: r for r in _rows(converted / "imported" / "phoenix_actors.csv")}
+    assert "Falkland Islands" not in actors  # was an organisation of GBR
+
+
 def test_places_keep_major_cities_and_drop_names_and_words(converted: Path) -> None:
     places = {r["place"]: r["country_code"] for r in _rows(converted / "imported" / "places.csv")}
     assert places["Kigali"] == "RWA"
