@@ -79,21 +79,48 @@ def fetch_batch(
     batch: list[dict[str, Any]],
     on_done: Progress | None = None,
     config: Config | None = None,
+    parser: batches.Parse | None = None,
 ) -> dict[str, Any]:
-    """Fetch and extract a batch into one spool file; returns counts by status
-    (``newsevents.ingest.batches.fetch``: no work DB access, any worker can run it)."""
-    return batches.fetch(_config(settings, config), batch, settings["spool_dir"], on_done)
+    """Fetch and extract a batch into one spool file; returns counts by status and
+    ``parsed`` (``newsevents.ingest.batches.fetch``: no work DB access, any worker can
+    run it).
+
+    With ``settings["parse_in_fetch"]`` the new articles are parsed here too (spaCy,
+    ``newsevents.annotate.stage.ArticleParser``) and the spool file carries their
+    annotations: ``parser`` when given (``run_ingest`` keeps one, and its processes,
+    for all batches), else one for this batch.
+    """
+    own = None
+    if parser is None and settings.get("parse_in_fetch"):
+        own = parser = _parser(settings)
+    try:
+        return batches.fetch(
+            _config(settings, config), batch, settings["spool_dir"], on_done, parse=parser
+        )
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _parser(settings: dict[str, Any]) -> Any:
+    """The fetch stage's article parser (imports spaCy: only when parsing in fetch)."""
+    from newsevents.annotate.stage import ArticleParser
+
+    return ArticleParser(settings.get("spacy_model"))
 
 
 # -- load, annotate, transform, publish --------------------------------------------
 def load_raw(settings: dict[str, Any]) -> dict[str, Any]:
-    """Load every pending spool file into the work DB (single writer)."""
+    """Load every pending spool file into the work DB (single writer), with the
+    annotations parsed in the fetch stage (``annotated``: articles they came with)."""
     return warehouse.load_pending(settings["work_db"], settings["spool_dir"])
 
 
 def annotate(settings: dict[str, Any]) -> dict[str, Any]:
     """spaCy annotation of the articles the current annotator has not seen (parsing in
-    ``$NEWSEVENTS_ANNOTATE_WORKERS`` processes, default one per CPU up to 4)."""
+    ``$NEWSEVENTS_ANNOTATE_WORKERS`` processes, default one per CPU up to 4): those
+    loaded without annotations (parsing in fetch off, or it failed) and every article
+    after a new annotator version."""
     from newsevents.annotate import annotate_warehouse  # spaCy: only when annotating
 
     return dict(annotate_warehouse(settings["work_db"], model_name=settings.get("spacy_model")))
@@ -142,24 +169,32 @@ def run_ingest(
 
     started = time.perf_counter()
     fetched: Counter[str] = Counter()
+    parsed = 0
+    # One parser (and its processes, the model loaded once in each) for every batch.
+    parser = _parser(settings) if settings.get("parse_in_fetch") and batches else None
     try:
         with _progress(progress, "fetch", summary["discovered"]) as advance:
             for number, batch in enumerate(batches):
-                counts = fetch_batch(settings, batch, on_done=advance, config=config)
+                counts = fetch_batch(settings, batch, advance, config, parser)
+                parsed += counts.get("parsed", 0)
                 fetched.update(
-                    {k: v for k, v in counts.items() if k not in ("spool_file", "count")}
+                    {k: v for k, v in counts.items() if k not in ("spool_file", "count", "parsed")}
                 )
                 if number == 0:
                     hooks.point("fetch")
     finally:
         extract.shutdown_extraction_pool()  # the batches share it; free it before annotate
+        if parser is not None:
+            parser.close()
     summary["fetched"] = sum(fetched.values())
+    summary["parsed_in_fetch"] = parsed
     seconds["fetch"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
     loaded = load_raw(settings)
     seconds["load"] = round(time.perf_counter() - started, 3)
     summary["articles_loaded"] = loaded["articles"]
+    summary["annotated_on_load"] = loaded.get("annotated", 0)
     summary["statuses"] = loaded["statuses"]
     summary["duplicates"] = loaded["statuses"].get("duplicate", 0)
     summary["failed"] = {

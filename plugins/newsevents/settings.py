@@ -4,7 +4,9 @@
 as Airflow XComs. Keys: ``home``, ``sources``, ``warehouse`` (the published file
 analysts open), ``work_db`` (``<stem>.work.duckdb`` next to it), ``work_dir``
 (``<stem>.work/`` next to it) and ``spool_dir`` (``<work_dir>/spool``),
-``spacy_model`` (or None).
+``spacy_model`` (or None), ``parse_in_fetch`` (``$NEWSEVENTS_PARSE_IN_FETCH``, default
+on: the fetch task parses the articles it extracted and their spool file carries the
+annotations; ``0``/``false``/``no``/``off`` leaves all parsing to the annotate stage).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ ENV_HOME = "NEWSEVENTS_HOME"
 ENV_SOURCES = "NEWSEVENTS_SOURCES"
 ENV_WAREHOUSE = "NEWSEVENTS_WAREHOUSE"
 ENV_SPACY_MODEL = "NEWSEVENTS_SPACY_MODEL"
+ENV_PARSE_IN_FETCH = "NEWSEVENTS_PARSE_IN_FETCH"
+OFF_VALUES = ("0", "false", "no", "off")
 
 DEFAULT_SOURCES = Path("samples") / "sources.yml"
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
@@ -75,7 +79,13 @@ def resolve(sources: str | None = None, warehouse: str | None = None) -> dict[st
         "work_dir": str(work_dir),
         "spool_dir": str(work_dir / "spool"),
         "spacy_model": os.environ.get(ENV_SPACY_MODEL) or None,
+        "parse_in_fetch": parse_in_fetch(),
     }
+
+
+def parse_in_fetch() -> bool:
+    """``$NEWSEVENTS_PARSE_IN_FETCH``: parse in the fetch stage (default) or not."""
+    return os.environ.get(ENV_PARSE_IN_FETCH, "").strip().lower() not in OFF_VALUES
 
 
 def ensure_writable(settings: dict[str, Any]) -> None:

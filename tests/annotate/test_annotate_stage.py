@@ -272,3 +272,152 @@ def test_parsing_processes_end_with_a_killed_parent(
         "(__import__('newsevents.annotate.stage', fromlist=['x']))",
         "parsing",
     )
+
+
+# -- parsing in the fetch stage ------------------------------------------------------
+def _records(articles: list[tuple[str, str, str | None]]) -> list[dict[str, object]]:
+    """Spool records of ``articles`` as the fetch stage writes them (no HTML)."""
+    fetched = "2024-05-16T09:30:00"
+    records: list[dict[str, object]] = []
+    for article_id, text, language in articles:
+        url = f"https://example.org/{article_id}"
+        records.append(
+            {
+                "fetch_log": {
+                    "source_name": "test",
+                    "url": url,
+                    "fetched_at": fetched,
+                    "status": "ok",
+                    "article_id": article_id,
+                    "attempts": 1,
+                },
+                "article": {
+                    "article_id": article_id,
+                    "url": url,
+                    "canonical_url": url,
+                    "source_name": "test",
+                    "domain": "example.org",
+                    "title": "Leaders agree to sign a treaty next month",
+                    "published_at": "2024-05-16T09:30:00+00:00",
+                    "language": language,
+                    "text": text,
+                    "word_count": len(text.split()),
+                    "content_hash": f"hash-{article_id}",
+                    "fetched_at": fetched,
+                    "extractor_version": "test",
+                },
+                "html": None,
+            }
+        )
+    return records
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            table: con.execute(
+                f"select * exclude (annotated_at) from {table} order by all"
+            ).fetchall()
+            if table == "raw.annotations"
+            else con.execute(f"select * from {table} order by all").fetchall()
+            for table in TABLES
+        }
+
+
+def test_parsing_in_fetch_gives_the_annotate_stage_rows(tmp_path: Path) -> None:
+    """Records parsed where they are fetched load with their annotations, equal to
+    what the annotate stage writes for the same articles; loading them again (a re-run)
+    adds nothing, and the annotate stage then has nothing left."""
+    from newsevents import warehouse as wh
+
+    articles = [*ARTICLES, *((f"b-{n}", ARTICLES[0][1], "en") for n in range(3))]
+    staged, fetched = tmp_path / "staged.duckdb", tmp_path / "fetched.duckdb"
+    wh.write_spool(tmp_path / "spool-a", _records(articles))
+    assert wh.load_pending(staged, tmp_path / "spool-a")["annotated"] == 0
+    assert annotate_warehouse(str(staged), workers=1)["annotated"] == 5
+
+    records = _records(articles)
+    with stage.ArticleParser(workers=2, batch_size=2) as parser:
+        assert parser(records) == len(articles)
+        assert parser._pool is not None  # 4 batches of 2: parsed in the processes
+    assert all(r["annotation"]["annotator_version"] == parser.version for r in records)  # type: ignore[index]
+    wh.write_spool(tmp_path / "spool-b", records)
+    loaded = wh.load_pending(fetched, tmp_path / "spool-b")
+    assert (loaded["articles"], loaded["annotated"]) == (len(articles), len(articles))
+    assert annotate_warehouse(str(fetched), workers=1)["annotated"] == 0
+    assert _rows(fetched) == _rows(staged)
+    before = _counts(fetched)
+    assert all(before.values())
+
+    wh.write_spool(tmp_path / "spool-b", records)  # the same pages fetched again
+    again = wh.load_pending(fetched, tmp_path / "spool-b")
+    assert (again["articles"], again["annotated"]) == (0, 0)
+    assert _counts(fetched) == before
+    assert _rows(fetched) == _rows(staged)
+
+
+def test_a_failed_parse_leaves_the_articles_to_the_annotate_stage(tmp_path: Path) -> None:
+    """A parse that raises half-way writes a spool file without any annotation: the
+    articles load, nothing of their annotations does, and the annotate stage parses them."""
+    from newsevents import warehouse as wh
+    from newsevents.ingest import batches
+
+    records = _records(ARTICLES)
+
+    def broken(new: list[dict[str, object]]) -> int:
+        new[0]["annotation"] = {"annotator_version": "half"}
+        raise RuntimeError("parsing process died")
+
+    assert batches._parse(broken, records, [None] * len(records)) == 0
+    assert not any("annotation" in record for record in records)
+    wh.write_spool(tmp_path / "spool", records)
+    path = tmp_path / "wh.duckdb"
+    assert wh.load_pending(path, tmp_path / "spool")["annotated"] == 0
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select count(*) from raw.articles").fetchone() == (4,)
+        assert not con.execute(
+            "select table_name from information_schema.tables where table_name = 'annotations'"
+        ).fetchall()
+    assert annotate_warehouse(str(path), workers=1)["annotated"] == 2
+
+
+def test_held_articles_are_not_parsed_again() -> None:
+    """A candidate whose URL gave an article the work DB holds (known_article_id)
+    is not parsed: load would keep the held article and drop the annotation."""
+    from newsevents.ingest import batches
+
+    records = _records(ARTICLES[:2])
+    seen: list[str] = []
+
+    def parse(new: list[dict[str, object]]) -> int:
+        seen.extend(r["article"]["article_id"] for r in new)  # type: ignore[index]
+        return len(new)
+
+    assert batches._parse(parse, records, ["a-en", None]) == 1
+    assert seen == ["a-de"]
+
+
+def test_parse_in_fetch_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On by default; NEWSEVENTS_PARSE_IN_FETCH=0 leaves the parsing to the annotate
+    stage. Either way the run ends with the same annotation rows."""
+    from newsevents import pipeline, settings
+    from newsevents.bench.corpus import write_files
+
+    write_files(tmp_path / "pages", 3)
+    sources = tmp_path / "sources.yml"
+    sources.write_text(
+        f"sources:\n  - name: generated\n    kind: files\n    path: {tmp_path / 'pages'}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NEWSEVENTS_ANNOTATE_WORKERS", "1")
+    monkeypatch.delenv(settings.ENV_PARSE_IN_FETCH, raising=False)
+    works = {}
+    for switch, parsed, annotated in (("", 3, 0), ("off", 0, 3)):
+        monkeypatch.setenv(settings.ENV_PARSE_IN_FETCH, switch)
+        run = pipeline.resolve_settings(str(sources), str(tmp_path / f"wh-{switch}.duckdb"))
+        assert run["parse_in_fetch"] is (switch == "")
+        ingest = pipeline.run_ingest(run)
+        assert (ingest["parsed_in_fetch"], ingest["annotated_on_load"]) == (parsed, parsed)
+        assert pipeline.annotate(run)["annotated"] == annotated
+        works[switch] = Path(run["work_db"])
+    assert _rows(works[""]) == _rows(works["off"])

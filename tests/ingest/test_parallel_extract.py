@@ -59,7 +59,8 @@ def _batch_settings(kit: Any, site: Any, folder: Path, **fetch: Any) -> dict[str
         [{"name": "picked", "kind": "urls", "urls": [site.url(p) for p in PATHS]}],
         **fetch,
     )
-    return pipeline.resolve_settings(str(sources), str(folder / "warehouse.duckdb"))
+    settings = pipeline.resolve_settings(str(sources), str(folder / "warehouse.duckdb"))
+    return dict(settings, parse_in_fetch=False)  # extraction only: no spaCy here
 
 
 def _spooled(settings: dict[str, Any]) -> list[dict[str, Any]]:

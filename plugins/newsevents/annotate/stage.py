@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -39,7 +39,7 @@ from newsevents.annotate.headline import (
 from newsevents.annotate.known_names import PIPE_NAME as KNOWN_NAMES_PIPE
 from newsevents.annotate.mentions import Mention, Sentence, extract_mentions, extract_sentences
 from newsevents.schema import ALL_DDL
-from newsevents.warehouse import limit_memory
+from newsevents.warehouse import as_timestamp, insert_sql, limit_memory
 from newsevents.workers import init_worker
 
 LOGGER = logging.getLogger(__name__)
@@ -295,30 +295,6 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """Column name → SQL type of a ``raw`` table."""
-    schema, name = table.split(".")
-    rows = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchall()
-    return {str(column): str(kind) for column, kind in rows}
-
-
-def insert_sql(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> str:
-    """Bulk insert statement: one typed list parameter per column, unnested side by side.
-
-    DuckDB's ``executemany`` runs one statement per row (about a thousand rows a
-    second); passing columns as typed lists is two orders of magnitude faster. Built
-    once per stage run (the column types come from the table).
-    """
-    names = ("article_id", "annotator_version", *columns)
-    types = column_types(con, table)
-    selects = ", ".join(f"unnest(?::{types[name]}[])" for name in names)
-    return f"insert into {table} ({', '.join(names)}) select {selects}"
-
-
 def _fields(row: Any) -> tuple[Any, ...]:
     """A dataclass row's field values, shallow (``astuple`` deep-copies every value)."""
     return tuple(getattr(row, f.name) for f in fields(row))
@@ -330,6 +306,51 @@ TABLE_COLUMNS = (
     ("raw.entity_mentions", (*MENTION_COLUMNS, PART_COLUMN)),
     ("raw.event_candidates", (*CANDIDATE_COLUMNS, PART_COLUMN)),
 )
+
+
+def table_rows(
+    batch: list[_Pending], version: str, model: tuple[str, str, str], now: datetime
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a parsed batch per raw table, each led by (article_id, version)."""
+    annotations: list[tuple[Any, ...]] = []
+    sentences: list[tuple[Any, ...]] = []
+    mentions: list[tuple[Any, ...]] = []
+    candidates: list[tuple[Any, ...]] = []
+    for p in batch:
+        key = (p.article_id, version)
+        r = p.result
+        if r is None:
+            annotations.append((*key, *model, "skipped", p.reason, 0, 0, 0, now))
+            continue
+        annotations.append(
+            (
+                *key,
+                *model,
+                "annotated",
+                None,
+                len(r.sentences),
+                len(r.mentions),
+                len(r.candidates),
+                now,
+            )
+        )
+        sentences.extend(
+            (*key, *_fields(s), part) for s, part in zip(r.sentences, r.sentence_parts, strict=True)
+        )
+        mentions.extend(
+            (*key, *(getattr(m, c) for c in MENTION_COLUMNS), part)
+            for m, part in zip(r.mentions, r.mention_parts, strict=True)
+        )
+        candidates.extend(
+            (*key, *_fields(c), part)
+            for c, part in zip(r.candidates, r.candidate_parts, strict=True)
+        )
+    return {
+        "raw.annotations": annotations,
+        "raw.sentences": sentences,
+        "raw.entity_mentions": mentions,
+        "raw.event_candidates": candidates,
+    }
 
 
 class BatchWriter:
@@ -356,46 +377,7 @@ class BatchWriter:
     def rows(self, batch: list[_Pending]) -> dict[str, list[tuple[Any, ...]]]:
         """The batch's rows per table."""
         now = datetime.now(UTC).replace(tzinfo=None)
-        annotations: list[tuple[Any, ...]] = []
-        sentences: list[tuple[Any, ...]] = []
-        mentions: list[tuple[Any, ...]] = []
-        candidates: list[tuple[Any, ...]] = []
-        for p in batch:
-            key = (p.article_id, self.version)
-            r = p.result
-            if r is None:
-                annotations.append((*key, *self.model, "skipped", p.reason, 0, 0, 0, now))
-                continue
-            annotations.append(
-                (
-                    *key,
-                    *self.model,
-                    "annotated",
-                    None,
-                    len(r.sentences),
-                    len(r.mentions),
-                    len(r.candidates),
-                    now,
-                )
-            )
-            sentences.extend(
-                (*key, *_fields(s), part)
-                for s, part in zip(r.sentences, r.sentence_parts, strict=True)
-            )
-            mentions.extend(
-                (*key, *(getattr(m, c) for c in MENTION_COLUMNS), part)
-                for m, part in zip(r.mentions, r.mention_parts, strict=True)
-            )
-            candidates.extend(
-                (*key, *_fields(c), part)
-                for c, part in zip(r.candidates, r.candidate_parts, strict=True)
-            )
-        return {
-            "raw.annotations": annotations,
-            "raw.sentences": sentences,
-            "raw.entity_mentions": mentions,
-            "raw.event_candidates": candidates,
-        }
+        return table_rows(batch, self.version, self.model, now)
 
     def write(self, batch: list[_Pending]) -> None:
         """All rows of the batch's articles, in one transaction."""
@@ -509,22 +491,128 @@ def parsing_pool(model_name: str, workers: int) -> ProcessPoolExecutor:
 
 
 def _parallel(
-    model_name: str, batches: Iterator[list[tuple[str, _Pending]]], workers: int
+    model_name: str,
+    batches: Iterator[list[tuple[str, _Pending]]],
+    workers: int,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[list[_Pending]]:
-    """Annotated batches, in reading order, parsed by ``workers`` spawned processes.
+    """Annotated batches, in reading order, parsed by ``workers`` spawned processes
+    (``pool``, else a pool of their own for this call).
 
     At most ``workers * IN_FLIGHT_PER_WORKER`` batches are out at once, so memory does
     not grow with the corpus. Spawned (not forked) workers share no DuckDB handle or
     thread state with this process.
     """
-    with parsing_pool(model_name, workers) as pool:
-        pending: deque[Future[list[_Pending]]] = deque()
+    if pool is None:
+        with parsing_pool(model_name, workers) as own:
+            yield from _parallel(model_name, batches, workers, own)
+        return
+    pending: deque[Future[list[_Pending]]] = deque()
+    try:
         for batch in batches:
             pending.append(pool.submit(_worker_batch, model_name, batch))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+# -- parsing where the article is fetched -------------------------------------------
+# The columns of each table's rows after (article_id, annotator_version), as a spool
+# record carries them (``newsevents.warehouse`` loads them with the article).
+SPOOL_COLUMNS = {table: list(columns) for table, columns in TABLE_COLUMNS}
+
+
+def record_input(article: dict[str, Any]) -> tuple[str, _Pending]:
+    """(text, pending) of a spool record's article: what :func:`_pipe_inputs` makes of
+    the same article read back from ``raw.articles`` (the published date as load
+    stores it), so both ways parse the same text with the same context."""
+    text, language = article.get("text"), article.get("language")
+    published = _as_date(as_timestamp(article.get("published_at")))
+    reason = skip_reason(text, language)
+    pending = _Pending(article["article_id"], published, reason)
+    if reason is not None or text is None:
+        return "", pending
+    body = clip_text(text, MAX_TEXT_CHARS)
+    pending.headline = headline_text(
+        article.get("title"), body, article.get("site_name"), article.get("domain")
+    )
+    return body, pending
+
+
+class ArticleParser:
+    """Annotates spool records in the fetch stage: ``parser(records)`` parses each
+    record's article and attaches ``record["annotation"]`` (the rows of the four
+    tables, stamped with the annotator version), which ``load`` writes with the article.
+
+    Parsing is :func:`annotate_batch` on batches of ``batch_size``, in
+    ``resolve_workers(workers)`` spawned processes (the annotate stage's pool set-up:
+    the model loaded once per process; the pool is kept for the next call until
+    :meth:`close`) when there is more than one batch, else in this process
+    (:func:`load_model` caches the model per process). Rows are those the annotate
+    stage would write for the article once loaded.
+    """
+
+    def __init__(
+        self,
+        model_name: str | None = None,
+        workers: int | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        self.model_name = resolve_model_name(model_name)
+        self.model = (self.model_name, model_version(self.model_name), CODE_VERSION)
+        self.version = annotator_version(*self.model)
+        self.workers = resolve_workers(workers)
+        self.batch_size = batch_size
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> ArticleParser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the parsing processes (the next call starts new ones)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(self, records: list[dict[str, Any]]) -> int:
+        """Attach the annotation of every record with an article; returns how many.
+
+        Raises what parsing raises (a parsing process that died); the records then
+        carry no annotation and the pool is closed.
+        """
+        wanted = [record for record in records if record.get("article")]
+        inputs = [record_input(record["article"]) for record in wanted]
+        size = self.batch_size
+        chunks = [inputs[start : start + size] for start in range(0, len(inputs), size)]
+        used = max(1, min(self.workers, len(chunks)))
+        try:
+            if used > 1:
+                if self._pool is None:
+                    self._pool = parsing_pool(self.model_name, self.workers)
+                results = list(_parallel(self.model_name, iter(chunks), used, self._pool))
+            else:
+                nlp = load_model(self.model_name) if chunks else None
+                results = [annotate_batch(nlp, chunk) for chunk in chunks if nlp is not None]
+        except BaseException:
+            self.close()
+            raise
+        now = datetime.now(UTC).replace(tzinfo=None)
+        parsed = [pending for batch in results for pending in batch]
+        for record, pending in zip(wanted, parsed, strict=True):
+            rows = table_rows([pending], self.version, self.model, now)
+            record["annotation"] = {
+                "annotator_version": self.version,
+                "columns": SPOOL_COLUMNS,
+                "rows": {table: [list(row[2:]) for row in rows[table]] for table in rows},
+            }
+        return len(parsed)
 
 
 def _count_pending(con: duckdb.DuckDBPyConnection, version: str) -> int:

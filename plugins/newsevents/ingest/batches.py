@@ -378,18 +378,31 @@ def process_candidate(item: dict[str, Any], fetcher: Fetcher, sources: dict[str,
     return _settle(item, _start_candidate(item, fetcher, sources))
 
 
+# Parses the extracted articles of a batch's records and attaches their annotation
+# (``newsevents.annotate.stage.ArticleParser``); returns how many it parsed.
+Parse = Callable[[list[Record]], int]
+
+
 def fetch(
     config: Config,
     batch: list[dict[str, Any]],
     spool_dir: str,
     on_done: Progress | None = None,
+    parse: Parse | None = None,
 ) -> dict[str, Any]:
-    """Fetch and extract a batch into one spool file; returns counts by status.
+    """Fetch and extract a batch into one spool file; returns counts by status, and
+    ``parsed`` (articles parsed here).
 
     URLs are grouped by host: each host is fetched by one worker, one URL at a
     time (politeness), and hosts run in parallel up to ``fetch.max_workers``. The
     fetched pages are extracted in ``fetch.extract_workers`` processes meanwhile
     (``_Extractor``); records keep the batch's host-by-host order either way.
+
+    With ``parse``, the extracted articles are parsed before the spool file is written,
+    which then carries their annotations; an article the work DB holds already (the
+    candidate's ``known_article_id``) is not parsed, as load keeps the held one. A parse
+    that raises is logged and the file is written without annotations: the annotate
+    stage parses those articles once they are loaded.
     """
     sources = {source.name: source for source in config.sources}
     by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -406,12 +419,38 @@ def fetch(
         return pending
 
     records: list[Record] = []
+    known: list[str | None] = []  # the article id the work DB holds for each record's URL
     with Fetcher(config.fetch) as fetcher:
         workers = max(1, min(config.fetch.max_workers, len(by_host)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
             futures = [(items, pool.submit(run_host, items, fetcher)) for items in by_host.values()]
             for items, future in futures:
                 records.extend(map(_settle, items, future.result()))
+                known.extend(item.get("known_article_id") for item in items)
+    parsed = _parse(parse, records, known) if parse is not None else 0
     spool = warehouse.write_spool(spool_dir, records) if records else None
     statuses = Counter(record["fetch_log"]["status"] for record in records)
-    return {"spool_file": str(spool) if spool else None, "count": len(records), **statuses}
+    return {
+        "spool_file": str(spool) if spool else None,
+        "count": len(records),
+        "parsed": parsed,
+        **statuses,
+    }
+
+
+def _parse(parse: Parse, records: list[Record], known: list[str | None]) -> int:
+    """Annotate the new articles of ``records`` in place; never raises."""
+    new = [
+        record
+        for record, held in zip(records, known, strict=True)
+        if record.get("article") and record["article"]["article_id"] != held
+    ]
+    if not new:
+        return 0
+    try:
+        return parse(new)
+    except Exception:
+        LOGGER.exception("parsing in the fetch stage failed: the annotate stage parses them")
+        for record in new:
+            record.pop("annotation", None)
+        return 0
