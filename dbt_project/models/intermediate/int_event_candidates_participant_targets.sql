@@ -53,11 +53,13 @@ participant_lists as (
         agent_actor_id,
         agent_body_word,
         is_said_to_press,
+        article_country_actor_id,
         string_split(coalesce(pattern_target_prepositions, ''), ' ') as pattern_prepositions,
         left(act_event_code, 2) as pattern_root_code,
         from_json(
             participants,
-            '[{"prep":"VARCHAR","lemma":"VARCHAR","mention_index":"INTEGER","inherited_from_sentence":"INTEGER"}]'
+            '[{"prep":"VARCHAR","text":"VARCHAR","lemma":"VARCHAR","mention_index":"INTEGER",'
+            || '"inherited_from_sentence":"INTEGER"}]'
         ) as participant_list
 
     from candidates
@@ -76,6 +78,7 @@ participant_rows as (
         agent_actor_id,
         agent_body_word,
         is_said_to_press,
+        article_country_actor_id,
         pattern_prepositions,
         pattern_root_code,
         unnest(participant_list) as participant,
@@ -85,44 +88,68 @@ participant_rows as (
 
 ),
 
-final as (
+-- A participant's actor: its mention's (not the press), or for a bare "the government"
+-- with no mention (var generic_government_phrases) the article's country.
+participant_actors as (
 
     select
-        participant_rows.article_id,
-        participant_rows.candidate_index,
-        participant_rows.annotated_at,
-        participant_mentions.actor_id as target_actor_id,
-        struct_extract(participant_rows.participant, 'inherited_from_sentence') is not null
-            as is_inherited
+        participant_rows.*,
+        participant_mentions.mention_text,
+        coalesce(participant_mentions.is_unlisted_place, false) as is_unlisted_place,
+        coalesce(
+            participant_mentions.actor_id,
+            case
+                when
+                    struct_extract(participant_rows.participant, 'mention_index') is null
+                    and list_contains(
+                        {{ var('generic_government_phrases') }},
+                        lower(struct_extract(participant_rows.participant, 'text'))
+                    )
+                    then participant_rows.article_country_actor_id
+            end
+        ) as participant_actor_id
 
     from participant_rows
 
-    inner join target_mentions as participant_mentions
+    left join target_mentions as participant_mentions
         on
             participant_rows.article_id = participant_mentions.article_id
             and struct_extract(participant_rows.participant, 'mention_index')
             = participant_mentions.mention_index
 
+),
+
+final as (
+
+    select
+        article_id,
+        candidate_index,
+        annotated_at,
+        participant_actor_id as target_actor_id,
+        struct_extract(participant, 'inherited_from_sentence') is not null as is_inherited
+
+    from participant_actors
+
     where
-        participant_mentions.actor_id is not null
-        and participant_mentions.actor_id is distinct from participant_rows.agent_actor_id
-        and not participant_rows.is_said_to_press
+        participant_actor_id is not null
+        and participant_actor_id is distinct from agent_actor_id
+        and not is_said_to_press
         -- a phrase of time ("on Wikipedia's birthday", "on the anniversary of X") says when
         and not coalesce(list_contains(
-            {{ var('time_noun_lemmas') }}, lower(struct_extract(participant_rows.participant, 'lemma'))
+            {{ var('time_noun_lemmas') }}, lower(struct_extract(participant, 'lemma'))
         ), false)
         -- the post one resigns from, the manner one speaks with, is no counterpart
         and not coalesce(list_contains(
             {{ var('non_target_verb_prepositions') }},
-            participant_rows.trigger_lemma || ' ' || lower(struct_extract(participant_rows.participant, 'prep'))
+            trigger_lemma || ' ' || lower(struct_extract(participant, 'prep'))
         ), false)
         and (
-            not participant_mentions.is_unlisted_place
+            not is_unlisted_place
             or (
-                list_contains({{ var('place_target_roots') }}, participant_rows.pattern_root_code)
+                list_contains({{ var('place_target_roots') }}, pattern_root_code)
                 and list_contains(
                     {{ var('place_target_prepositions') }},
-                    lower(struct_extract(participant_rows.participant, 'prep'))
+                    lower(struct_extract(participant, 'prep'))
                 )
             )
         )
@@ -130,43 +157,43 @@ final as (
         -- cut with a constant pattern (as \b cuts them)
         and not coalesce(
             list_contains(
-                string_split_regex(participant_mentions.mention_text, '[^0-9A-Za-z_]+'),
-                participant_rows.agent_body_word
+                string_split_regex(mention_text, '[^0-9A-Za-z_]+'),
+                agent_body_word
             ),
             false
         )
         and (
-            struct_extract(participant_rows.participant, 'inherited_from_sentence') is null
+            struct_extract(participant, 'inherited_from_sentence') is null
             or list_contains(
-                {{ var('inherited_target_roots') }}, participant_rows.pattern_root_code
+                {{ var('inherited_target_roots') }}, pattern_root_code
             )
         )
         and (
             list_contains(
                 {{ var('target_prepositions') }},
-                lower(struct_extract(participant_rows.participant, 'prep'))
+                lower(struct_extract(participant, 'prep'))
             )
             or list_contains(
-                participant_rows.pattern_prepositions,
-                lower(struct_extract(participant_rows.participant, 'prep'))
+                pattern_prepositions,
+                lower(struct_extract(participant, 'prep'))
             )
         )
 
     -- the clause's own participants before inherited ones, the verb's own target
     -- prepositions first, then the general preference order
     qualify row_number() over (
-        partition by participant_rows.article_id, participant_rows.candidate_index
+        partition by article_id, candidate_index
         order by
-            struct_extract(participant_rows.participant, 'inherited_from_sentence') is not null,
+            struct_extract(participant, 'inherited_from_sentence') is not null,
             not list_contains(
-                participant_rows.pattern_prepositions,
-                lower(struct_extract(participant_rows.participant, 'prep'))
+                pattern_prepositions,
+                lower(struct_extract(participant, 'prep'))
             ),
             list_position(
                 {{ var('target_prepositions') }},
-                lower(struct_extract(participant_rows.participant, 'prep'))
+                lower(struct_extract(participant, 'prep'))
             ),
-            participant_rows.participant_position
+            participant_position
     ) = 1
 
 )

@@ -99,6 +99,7 @@ patient_targets as (
     select
         * exclude (
             agent_actor_id,
+            article_country_actor_id,
             agent_body_word,
             is_said_to_press,
             patient_actor_id,

@@ -14,8 +14,10 @@
     country of the patient, else the article's country. The patient's actor is never the
     press, and a place outside the dictionary only for force aimed at it (var
     place_target_roots); a patient that names a people ("200 Kenyans", "Kenyan
-    nationals") is their country. Also what the target choice needs from the agent: its
-    one-word body name and whether a statement went to the press. -#}
+    nationals") is their country. A bare "the government" with no mention of its own
+    (var generic_government_phrases) is the article's country, as agent or patient (and,
+    through article_country_actor_id, as participant). Also what the target choice needs
+    from the agent: its one-word body name and whether a statement went to the press. -#}
 
 with
 
@@ -77,6 +79,21 @@ country_actors as (
     from actor_dictionary
 
     where actor_type = 'country'
+
+),
+
+-- The article's country as an actor: what a bare "the government" names (var
+-- generic_government_phrases), as agent or patient.
+article_country_actors as (
+
+    select
+        articles_located.article_id,
+        country_actors.actor_id
+
+    from articles_located
+
+    inner join country_actors
+        on articles_located.country_code = country_actors.country_code
 
 ),
 
@@ -149,7 +166,15 @@ with_agents as (
 
     select
         candidates.*,
-        agents.actor_id as agent_actor_id,
+        coalesce(
+            agents.actor_id,
+            case
+                when
+                    candidates.agent_mention_index is null
+                    and list_contains({{ var('generic_government_phrases') }}, lower(candidates.agent_text))
+                    then article_countries.actor_id
+            end
+        ) as agent_actor_id,
         -- a one-word body name that is not a person's ("the Court"), to tell a body
         -- acting on itself
         case
@@ -162,8 +187,19 @@ with_agents as (
             and list_has_any(candidates.prep_objects, {{ var('press_channel_prep_objects') }}),
             false
         ) as is_said_to_press,
-        coalesce(patients.actor_id, demonym_patients.actor_id) as patient_actor_id,
-        patients.mention_text as patient_mention_text
+        coalesce(
+            patients.actor_id,
+            demonym_patients.actor_id,
+            case
+                when
+                    candidates.patient_mention_index is null
+                    and list_contains({{ var('generic_government_phrases') }}, lower(candidates.patient_text))
+                    then article_countries.actor_id
+            end
+        ) as patient_actor_id,
+        patients.mention_text as patient_mention_text,
+        -- what a bare "the government" names (var generic_government_phrases)
+        article_countries.actor_id as article_country_actor_id
 
     from candidates
 
@@ -185,6 +221,9 @@ with_agents as (
         on
             candidates.article_id = demonym_patients.article_id
             and candidates.candidate_index = demonym_patients.candidate_index
+
+    left join article_country_actors as article_countries
+        on candidates.article_id = article_countries.article_id
 
 ),
 

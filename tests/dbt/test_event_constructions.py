@@ -1,0 +1,108 @@
+"""Constructions coded on the dbt side, end to end: the real annotator and dbt on one
+invented article.
+
+- A detention or seizure named by its object keeps a null target when the detainee or
+  the owner is unnamed ("took custody of three men", "seized 40 kilos of heroin",
+  "found cocaine": var null_target_object_codes); a bare "arrested two men" does not.
+- A bare "the government" with no country word names the article's country.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from conftest import article_row, insert_row
+from newsevents.schema import ALL_DDL
+from newsevents.transform import dbt
+
+BODY = (
+    "NAIROBI - Kenya's parliament met in Nairobi on Tuesday to debate the budget.\n"
+    "The Drug Enforcement Administration seized 40 kilos of heroin at the port of "
+    "Mombasa on Monday.\n"
+    "The Federal Bureau of Investigation took custody of three men on Sunday.\n"
+    "The Federal Bureau of Investigation arrested two men on Saturday.\n"
+    "Researchers found evidence of fraud in the accounts.\n"
+    "Opposition leader Jane Wanjiku called on the government to publish the budget.\n"
+    "Kenya's finance minister said the budget would be published in June."
+)
+PUBLISHED = datetime(2024, 5, 16, 8, 0)
+
+
+@pytest.fixture(scope="module")
+def constructions_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from newsevents.annotate import annotate_warehouse
+
+    path = tmp_path_factory.mktemp("constructions") / "warehouse.work.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        for ddl in ALL_DDL:
+            con.execute(ddl)
+        row = article_row("constructions1", "example", PUBLISHED, BODY)
+        row.update(title="Kenya budget debate", site_name="The Example Times", domain="example.com")
+        insert_row(con, "raw.articles", row)
+    finally:
+        con.close()
+    annotate_warehouse(str(path), workers=1)
+    assert dbt.build(str(path))["success"]
+    return path
+
+
+def _rows(path: Path, sql: str) -> list[dict[str, Any]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def _candidates(path: Path, lemma: str) -> list[dict[str, Any]]:
+    return _rows(
+        path,
+        f"""
+        select c.trigger_lemma, c.object_lemma, c.coding_status, c.event_code,
+            s.name as source_name, t.name as target_name
+        from intermediate.int_event_candidates_coded as c
+        left join marts.actors as s on c.source_actor_id = s.actor_id
+        left join marts.actors as t on c.target_actor_id = t.actor_id
+        where c.trigger_lemma = '{lemma}'
+        """,
+    )
+
+
+def test_seizure_of_goods_keeps_a_null_target(constructions_db: Path) -> None:
+    (seize,) = _candidates(constructions_db, "seize")
+    assert seize["object_lemma"] == "heroin"
+    assert (seize["coding_status"], seize["event_code"]) == ("coded", "171"), seize
+    assert seize["target_name"] is None
+
+
+def test_custody_of_unnamed_people_is_a_detention_with_a_null_target(
+    constructions_db: Path,
+) -> None:
+    (take,) = _candidates(constructions_db, "take")
+    assert (take["coding_status"], take["event_code"]) == ("coded", "173"), take
+    assert take["target_name"] is None
+    events = _rows(
+        constructions_db,
+        "select event_code, target_actor_name from marts.events where event_code = '173'",
+    )
+    assert events == [{"event_code": "173", "target_actor_name": None}], events
+
+
+def test_bare_arrest_and_other_findings_are_not_coded_without_target(
+    constructions_db: Path,
+) -> None:
+    (arrest,) = _candidates(constructions_db, "arrest")
+    assert arrest["coding_status"] == "untargeted_statement", arrest
+    assert all(row["coding_status"] != "coded" for row in _candidates(constructions_db, "find"))
+
+
+def test_bare_government_is_the_article_country(constructions_db: Path) -> None:
+    calls = [r for r in _candidates(constructions_db, "call") if r["coding_status"] == "coded"]
+    assert [(r["event_code"][:2], r["target_name"]) for r in calls] == [("02", "Kenya")], calls
