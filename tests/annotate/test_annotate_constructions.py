@@ -398,10 +398,12 @@ def test_role_noun_subject_across_a_paragraph_and_the_pronoun_after_it(analyse: 
 
 def test_role_noun_across_a_paragraph_needs_a_fitting_role(analyse: Analyse) -> None:
     mentions, candidates = analyse(
-        "Tom Reyes criticised the plan on Monday.\nThe congressman accused Ottawa of lying."
+        "Tom Reyes criticised the plan on Monday.\nThe vote on it was delayed.\n"
+        "The congressman accused Ottawa of lying."
     )
     (accuse,) = _rows(candidates, "accuse")
-    # a person without a role in another paragraph is not "the congressman"
+    # a person without a role in another paragraph, beyond the sentence just before, is
+    # not "the congressman"
     assert _mention(mentions, accuse.agent_mention_index) != "Tom Reyes"
 
 
@@ -421,3 +423,40 @@ def test_gerund_of_an_admission_or_of_a_for_phrase_on_the_object_shares_the_subj
     assert _mention(mentions, back.patient_mention_index) == "Lisa Wong"
     (help_,) = _rows(candidates, "help")
     assert help_.agent_mention_index is None  # thanked for Wong's help: not Reyes' act
+
+
+def test_quoted_first_person_is_the_speaker_and_would_call_on_is_an_appeal(
+    analyse: Analyse,
+) -> None:
+    mentions, candidates = analyse(
+        "The Ruritanian Government announced new quarantine rules on Friday.\n"
+        "Ann Holloway criticised the rules on Monday.\n"
+        'Speaking in Parliament, the Labour MP said: "It does not need to be like this.\n'
+        "\"I'd call on ministers to work with the airlines.\n"
+        '"I went to the airport last week and saw the queues."'
+    )
+    # "the Labour MP": the person named just before, not the party
+    (say,) = _rows(candidates, "say")
+    assert _mention(mentions, say.agent_mention_index) == "Ann Holloway"
+    (call,) = _rows(candidates, "call")
+    assert call.agent_text == "I"
+    assert _mention(mentions, call.agent_mention_index) == "Ann Holloway"  # the one quoted
+    assert call.modality is None  # "I'd call on": the appeal is made, not hypothetical
+    # bare "ministers" are the government named before
+    assert _mention(mentions, call.patient_mention_index) == "The Ruritanian Government"
+    # a story told in the past tense is an anecdote: that "I" stays unnamed
+    (go,) = _rows(candidates, "go")
+    assert go.agent_mention_index is None
+
+
+def test_quoted_first_person_of_an_unnamed_speaker_stays_unnamed(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        'Jane Doe said she opposed the plan. "I\'d call on the mayor to resign," a resident said. '
+        '"We would urge the council to act," Tom Reyes said. "I would not ask for more."'
+    )
+    call = next(c for c in _rows(candidates, "call"))
+    assert call.agent_mention_index is None  # "a resident" is no one named
+    (ask,) = _rows(candidates, "ask")
+    # the quotation goes on from the sentence that names its speaker
+    assert _mention(mentions, ask.agent_mention_index) == "Tom Reyes"
+    assert ask.is_negated and ask.modality == "would"  # no performative when negated

@@ -113,7 +113,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -148,6 +148,12 @@ FINITE_TAGS = frozenset({"VBD", "VBZ"})  # past and 3rd-person present: never in
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "parataxis", "csubj", "conj"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
+# Quotation marks (a first-person "I" between them is the one quoted), and how many
+# earlier sentences of a quotation are searched for who says it.
+QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»", "``", "''"})
+QUOTE_SENTENCES_BACK = 3
+# Tags of a verb in the present or bare (after a modal or "to"): a quoted "I" acting now.
+PRESENT_TAGS = frozenset({"VBP", "VBZ", "VB"})
 # How far back a he/she agent looks for the person it stands for.
 PRONOUN_SENTENCES_BACK = 2
 # Subordinators of a condition: the act in the clause has not happened.
@@ -271,11 +277,26 @@ ROLE_SYNONYMS = {
     "incumbent": frozenset({"incumbent"}),
     "sheriff": frozenset({"sheriff"}),
     "commissioner": frozenset({"commissioner"}),
+    "mp": frozenset({"mp"}),
 }
+# Labels of a party, nation or body that describes a role noun ("the Labour MP").
+PARTY_LABELS = frozenset({"NORP", "ORG"})
 PERSON_ROLE_NOUNS = frozenset(ROLE_SYNONYMS)
-# Members of a legislature: bare "lawmakers" are the chamber or committee named before
-# ("X testified before the Y Committee. ... He urged lawmakers to ...": the committee).
-LEGISLATOR_NOUNS = frozenset({"lawmaker", "legislator", "parliamentarian", "mp"})
+# Members of a body, and words of the body's name: bare "lawmakers" are the chamber or
+# committee named before ("X testified before the Y Committee. ... He urged lawmakers to
+# ...": the committee), bare "ministers" the government; at most this many sentences back.
+_LEGISLATURE_WORDS = frozenset(
+    {"committee", "house", "senate", "congress", "parliament", "assembly", "legislature",
+     "chamber", "council", "commons"}
+)  # fmt: skip
+MEMBER_BODIES = {
+    "lawmaker": _LEGISLATURE_WORDS,
+    "legislator": _LEGISLATURE_WORDS,
+    "parliamentarian": _LEGISLATURE_WORDS,
+    "mp": _LEGISLATURE_WORDS,
+    "minister": frozenset({"government", "cabinet"}),
+}
+BODY_SENTENCES_BACK = 8
 # Nouns of a body: "the ministry" is the organisation named before it with that word,
 # "the group" / "the organization" any organisation named before it.
 GENERIC_ORG_NOUNS = frozenset({"group", "organization", "organisation", "coalition"})
@@ -356,6 +377,8 @@ MODAL_LEMMAS = {
     "wo": "will",
     "would": "would",
     "'d": "would",
+    "’d": "would",
+    "’ll": "will",
     "may": "may",
     "might": "might",
     "could": "could",
@@ -396,6 +419,12 @@ CONTROL_MODALITY = {
     "encourage": "encouraged_to",
     "demand": "demanded_to",
 }
+# Verbs of an appeal that a first person makes by saying "I would ..." ("I'd call on
+# ministers to act", "we would urge the council to ...").
+APPEAL_LEMMAS = frozenset(
+    {"call", "urge", "ask", "appeal", "encourage", "implore", "beg", "invite", "request"}
+)  # fmt: skip
+FIRST_PERSON_PRONOUNS = frozenset({"i", "we"})
 # Governing verbs of an xcomp that deny it happened ("refused to meet").
 NEGATING_CONTROL = frozenset({"refuse", "decline", "fail"})
 REPORTING_LEMMAS = frozenset(
@@ -1232,6 +1261,8 @@ def modality(verb: Token, depth: int = 0) -> str | None:
             found = MODAL_LEMMAS.get(c.lower_, c.lower_)
             if found in {"will", "shall"} and verb.dep_ == "relcl":
                 return "described"  # "the summit that Japan will host": no stated intent
+            if found == "would" and _performative_appeal(verb):
+                return None  # "I'd call on ministers to ...": the appeal is made by saying it
             return found
     if verb.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in verb.children
@@ -1273,6 +1304,17 @@ def modality(verb: Token, depth: int = 0) -> str | None:
             return modality(head.head, depth + 1)
         return modality(head, depth + 1)
     return None
+
+
+def _performative_appeal(verb: Token) -> bool:
+    """A first-person appeal softened by "would" ("I'd call on X to ...", "we would urge
+    Y"): saying it is making the appeal, not a hypothetical one."""
+    return (
+        verb.lemma_.lower() in APPEAL_LEMMAS
+        and verb.dep_ in {"ROOT", "ccomp", "parataxis", "conj"}
+        and any(s.lower_ in FIRST_PERSON_PRONOUNS for s in own_subjects(verb))
+        and not any(c.dep_ == "neg" for c in verb.children)
+    )
 
 
 def reporter(verb: Token) -> Token | None:
@@ -1396,9 +1438,12 @@ def _participants(
     index: MentionIndex,
     partners: Sequence[Token] = (),
     addressees: Sequence[Token] = (),
+    bodies: Callable[[Token], int | None] | None = None,
 ) -> str | None:
     """JSON participant list; reciprocal co-subjects come first as "with" participants,
-    the addressee a participle shares with its main clause last, as a "to" participant."""
+    the addressee a participle shares with its main clause last, as a "to" participant.
+    ``bodies`` gives the body an unnamed object of a preposition stands for ("called on
+    ministers": the government named before, :meth:`RoleAntecedents.members_body`)."""
     items = []
     for partner in partners:
         phrase = _phrase(partner, index)
@@ -1412,12 +1457,15 @@ def _participants(
         )
     for prep, pobj in pairs:
         phrase = _phrase(pobj, index)
+        mention_index = phrase.mention_index
+        if mention_index is None and bodies is not None:
+            mention_index = bodies(pobj)
         items.append(
             {
                 "prep": prep.lower_,
                 "text": phrase.text,
                 "lemma": pobj.lemma_.lower(),
-                "mention_index": phrase.mention_index,
+                "mention_index": mention_index,
             }
         )
     for addressee in addressees:
@@ -1548,8 +1596,10 @@ class PersonAntecedents:
         self._sent_of = sentence_index_by_token(doc)
         self._pronouns: dict[int, list[Token]] = {}
         self._worded: set[int] = set()
+        self._first_token: dict[int, int] = {}
         for tok in doc:
             sentence = self._sent_of[tok.i]
+            self._first_token.setdefault(sentence, tok.i)
             if tok.is_alpha:
                 self._worded.add(sentence)
             if tok.dep_ in {"nsubj", "nsubjpass"} and (
@@ -1564,11 +1614,11 @@ class PersonAntecedents:
         span = self._doc[m.start : m.end]
         return span.root.dep_ in {"nsubj", "nsubjpass"}
 
-    def sentences_back(self, sentence_index: int) -> list[int]:
-        """The pronoun's sentence and up to :data:`PRONOUN_SENTENCES_BACK` worded ones before."""
+    def sentences_back(self, sentence_index: int, back: int = PRONOUN_SENTENCES_BACK) -> list[int]:
+        """The pronoun's sentence and up to ``back`` worded ones before it."""
         out = [sentence_index]
         cur = sentence_index - 1
-        while cur >= 0 and len(out) <= PRONOUN_SENTENCES_BACK:
+        while cur >= 0 and len(out) <= back:
             if cur in self._worded:
                 out.append(cur)
             cur -= 1
@@ -1581,6 +1631,46 @@ class PersonAntecedents:
         found = self._find(pronoun, sentence_index)
         self._found[pronoun.i] = found
         return found
+
+    def person_of(self, subject: Token) -> Mention | None:
+        """The named person a subject is: a name, a he/she pronoun or a role noun."""
+        sentence = self._sent_of[subject.i]
+        if subject.lower_ in PERSONAL_PRONOUNS:
+            return self.find(subject, sentence)
+        current = self._index.for_phrase(subject.i, *phrase_bounds(subject))
+        if current is not None and current.label == "PERSON":
+            return current
+        if self.roles is None:
+            return None
+        found = self.roles.find(subject, current.mention_index if current else None, set())
+        return found if found is not None and found.label == "PERSON" else None
+
+    def quote_speaker(self, tok: Token) -> Mention | None:
+        """Who says the quotation a first-person ``tok`` is in: the named subject of a
+        reporting verb in its sentence, else in the nearest earlier sentence of the same
+        quotation ('Doe said: "It need not be so. <newline> "I'd call on ...': Doe). Only
+        for a token inside quotation marks (an opening mark before it in its sentence);
+        an earlier sentence without a quotation mark ends the search."""
+        doc = tok.doc
+        start, _ = sentence_bounds(doc, tok.i)
+        if sum(t.text in QUOTE_MARKS for t in doc[start : tok.i]) % 2 == 0:
+            return None
+        sentence = self._sent_of[tok.i]
+        for earlier in self.sentences_back(sentence)[: QUOTE_SENTENCES_BACK + 1]:
+            first, end = sentence_bounds(doc, self._first_token[earlier])
+            toks = doc[first:end]
+            if earlier != sentence and not any(t.text in QUOTE_MARKS for t in toks):
+                return None
+            subjects = [
+                subject
+                for verb in toks
+                if verb.pos_ == "VERB" and verb.lemma_.lower() in REPORTING_LEMMAS
+                for subject in own_subjects(verb)[:1]
+                if subject.lower_ not in FIRST_PERSON_PRONOUNS
+            ]
+            if subjects:
+                return self.person_of(subjects[-1])  # the attribution, named or not
+        return None
 
     def _find(self, pronoun: Token, sentence_index: int) -> Mention | None:
         for sentence in self.sentences_back(sentence_index):
@@ -1694,26 +1784,38 @@ class RoleAntecedents:
     def find(self, noun: Token, current: int | None, exclude: set[str]) -> Mention | None:
         """The mention ``noun`` stands for, or None (see the class docstring)."""
         lemma = noun.lemma_.lower()
-        if lemma in LEGISLATOR_NOUNS and noun.tag_ == "NNS" and current is None:
-            return self._legislature(noun, exclude)
+        if lemma in MEMBER_BODIES and noun.tag_ == "NNS" and current is None:
+            return self._body(noun, MEMBER_BODIES[lemma], exclude)
         person = lemma in PERSON_ROLE_NOUNS
         if not person and lemma not in ORG_ROLE_NOUNS:
             return None
         if current is not None:
             mention = self._by_index.get(current)
-            if mention is None or mention.label != "ROLE_REF" or mention.antecedent_mention_index:
+            modifier = (
+                person
+                and mention is not None
+                and mention.label in PARTY_LABELS
+                and not mention.start <= noun.i < mention.end
+            )  # "the Conservative MP": the party or nation describes the one named before
+            if mention is None or (
+                not modifier and (mention.label != "ROLE_REF" or mention.antecedent_mention_index)
+            ):
                 return None
         if not any(c.dep_ == "det" and c.lower_ in ROLE_NOUN_DETERMINERS for c in noun.children):
             return None
         if any(
             c.dep_ in {"poss", "appos"}
-            or c.ent_type_
-            or (c.dep_ in {"compound", "nmod"} and c.pos_ == "PROPN")
+            or (c.ent_type_ and not (person and c.ent_type_ in PARTY_LABELS))
+            or (
+                c.dep_ in {"compound", "nmod"}
+                and c.pos_ == "PROPN"
+                and not (person and c.ent_type_ in PARTY_LABELS)
+            )
             for c in noun.children
         ):
             return None  # "the House committee", "the party's chairman": named already
         sentence = sentence_index_by_token(self._doc)[noun.i]
-        for earlier in self._antecedents.sentences_back(sentence):
+        for back, earlier in enumerate(self._antecedents.sentences_back(sentence)):
             found = [
                 m
                 for m in self._by_sentence.get(earlier, [])
@@ -1722,40 +1824,61 @@ class RoleAntecedents:
                 and _entity_key(m, self._by_index) not in exclude
             ]
             fits = (
-                self._persons(found, lemma, noun) if person else self._organisations(found, lemma)
+                self._persons(found, lemma, noun, back <= 1)
+                if person
+                else self._organisations(found, lemma)
             )
             if fits:
                 return fits[-1]
         return None
 
-    def _legislature(self, noun: Token, exclude: set[str]) -> Mention | None:
-        """The chamber or committee bare "lawmakers" stand for: the nearest one named before."""
+    def members_body_finder(self, exclude: set[str]) -> Callable[[Token], int | None]:
+        """For a participant: the mention index of the body bare "lawmakers" or "ministers"
+        stand for (:meth:`_body`), else None."""
+
+        def find(noun: Token) -> int | None:
+            lemma = noun.lemma_.lower()
+            if lemma not in MEMBER_BODIES or noun.tag_ != "NNS":
+                return None
+            found = self._body(noun, MEMBER_BODIES[lemma], exclude)
+            return found.mention_index if found is not None else None
+
+        return find
+
+    def _body(self, noun: Token, words: frozenset[str], exclude: set[str]) -> Mention | None:
+        """The body bare "lawmakers" or "ministers" stand for: the nearest organisation
+        named before whose name holds one of ``words`` (a chamber or committee, a government),
+        at most :data:`BODY_SENTENCES_BACK` sentences back."""
         if any(
             c.dep_ in {"det", "poss", "compound", "nmod", "nummod", "appos", "prep"} or c.ent_type_
             for c in noun.children
         ):
             return None  # "two lawmakers", "Ruritanian lawmakers", "lawmakers from X"
         sentence = sentence_index_by_token(self._doc)[noun.i]
-        for earlier in self._antecedents.sentences_back(sentence):
+        for earlier in self._antecedents.sentences_back(sentence, BODY_SENTENCES_BACK):
             bodies = [
                 m
                 for m in self._by_sentence.get(earlier, [])
                 if m.label == "ORG"
                 and m.end <= noun.i
                 and _entity_key(m, self._by_index) not in exclude
-                and LEGISLATURE_NOUNS.intersection(m.text.lower().split())
+                and words.intersection(m.text.lower().split())
             ]
             if bodies:
                 return bodies[-1]
         return None
 
-    def _persons(self, found: list[Mention], lemma: str, noun: Token) -> list[Mention]:
+    def _persons(
+        self, found: list[Mention], lemma: str, noun: Token, adjacent: bool
+    ) -> list[Mention]:
         """People whose role fits (in any paragraph), else people without a role in the
-        noun's paragraph."""
+        noun's paragraph or its sentence's (``adjacent``: the nearest worded one before)."""
         people = [m for m in found if m.label == "PERSON"]
         synonyms = ROLE_SYNONYMS.get(lemma, frozenset({lemma}))
         fitting = [m for m in people if _role_word(m.role) in synonyms]
-        return fitting or [m for m in people if m.role is None and self._same_paragraph(m, noun)]
+        return fitting or [
+            m for m in people if m.role is None and (adjacent or self._same_paragraph(m, noun))
+        ]
 
     @staticmethod
     def _organisations(found: list[Mention], lemma: str) -> list[Mention]:
@@ -1861,6 +1984,18 @@ def extract_candidates(
             ):
                 # "He urged ...": the person named last before the pronoun.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, person.mention_index)
+            elif (
+                agent_tok is not None
+                and agent_tok.lower_ == "i"
+                and agent.mention_index is None
+                and not nominal
+                and verb.tag_ in PRESENT_TAGS
+                and (person := antecedents.quote_speaker(agent_tok)) is not None
+            ):
+                # '"I'd call on ministers to ...," Doe said': the one quoted, for what the
+                # quote does now (an appeal, a stance); a story told in the past ("I went
+                # to the clinic") is an anecdote, left unnamed.
+                agent = _Phrase(agent.text, agent.start_char, agent.end_char, person.mention_index)
             elif agent_tok is not None and (
                 ref := roles.find(
                     agent_tok,
@@ -1871,6 +2006,7 @@ def extract_candidates(
                 # "The two-term congressman will ...": the person named before.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, ref.mention_index)
             agent_key = roles.key(agent.mention_index)
+            bodies = roles.members_body_finder({agent_key} if agent_key else set())
             partners = [t for t in agents if t is not agent_tok] if reciprocal else []
             for patient_tok in patient_toks:
                 patient = _phrase(patient_tok, index)
@@ -1915,6 +2051,7 @@ def extract_candidates(
                                 index,
                                 partners,
                                 addressees if patient.mention_index is None else (),
+                                bodies,
                             ),
                             **shared,  # type: ignore[arg-type]
                         )
