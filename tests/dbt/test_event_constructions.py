@@ -5,6 +5,8 @@ invented article.
   the owner is unnamed ("took custody of three men", "seized 40 kilos of heroin",
   "found cocaine": var null_target_object_codes); a bare "arrested two men" does not.
 - A bare "the government" with no country word names the article's country.
+- A proposal rejected with no agent named, in an article that names a legislature, is
+  that chamber's act ("Senator X's amendment was rejected" after a Senate debate).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ BODY = (
     "The Federal Bureau of Investigation arrested two men on Saturday.\n"
     "Researchers found evidence of fraud in the accounts.\n"
     "Opposition leader Jane Wanjiku called on the government to publish the budget.\n"
-    "Kenya's finance minister said the budget would be published in June."
+    "Kenya's finance minister said the budget would be published in June.\n"
+    "The Senate debated the finance bill on Wednesday.\n"
+    "Senator Peter Otieno's amendment was rejected."
 )
 PUBLISHED = datetime(2024, 5, 16, 8, 0)
 
@@ -106,3 +110,15 @@ def test_bare_arrest_and_other_findings_are_not_coded_without_target(
 def test_bare_government_is_the_article_country(constructions_db: Path) -> None:
     calls = [r for r in _candidates(constructions_db, "call") if r["coding_status"] == "coded"]
     assert [(r["event_code"][:2], r["target_name"]) for r in calls] == [("02", "Kenya")], calls
+
+
+def test_agentless_rejection_of_a_proposal_is_the_chamber_s(constructions_db: Path) -> None:
+    rejections = [
+        r for r in _candidates(constructions_db, "reject") if r["object_lemma"] == "amendment"
+    ]
+    assert len(rejections) == 1, rejections
+    (rejection,) = rejections
+    assert rejection["coding_status"] == "coded", rejection
+    assert rejection["event_code"][:2] == "12"
+    assert rejection["source_name"] == "Senate", rejection
+    assert rejection["target_name"] == "Peter Otieno", rejection

@@ -11,13 +11,16 @@
     The source is the agent mention's actor (never a place outside the dictionary). An
     agentless passive state act ("X was arrested", var state_act_lemmas) is the state's:
     the source is the authority the article names (var state_authority_pattern), else the
-    country of the patient, else the article's country. The patient's actor is never the
-    press, and a place outside the dictionary only for force aimed at it (var
-    place_target_roots); a patient that names a people ("200 Kenyans", "Kenyan
-    nationals") is their country. A bare "the government" with no mention of its own
-    (var generic_government_phrases) is the article's country, as agent or patient (and,
-    through article_country_actor_id, as participant). Also what the target choice needs
-    from the agent: its one-word body name and whether a statement went to the press. -#}
+    country of the patient, else the article's country. An agentless passive rejection or
+    adoption of a proposal ("X's amendment was rejected") is the chamber's: the legislature
+    the article names most (vars legislative_act_lemmas, legislative_proposal_lemmas,
+    legislature_name_pattern). The patient's actor is never the press, and a place
+    outside the dictionary only for force aimed at it (var place_target_roots); a patient
+    that names a people ("200 Kenyans", "Kenyan nationals") is their country. A bare "the
+    government" with no mention of its own (var generic_government_phrases) is the
+    article's country, as agent or patient (and, through article_country_actor_id, as
+    participant). Also what the target choice needs from the agent: its one-word body name
+    and whether a statement went to the press. -#}
 
 with
 
@@ -294,12 +297,62 @@ state_sources as (
 
 ),
 
+-- The legislature an article names (var legislature_name_pattern over the whole mention
+-- text): the most mentioned, then the first named.
+article_chambers as (
+
+    select
+        article_id,
+        actor_id
+
+    from resolved_mentions
+
+    where
+        actor_id is not null
+        and regexp_matches(coalesce(mention_text, ''), '{{ var("legislature_name_pattern") }}')
+
+    group by article_id, actor_id
+
+    qualify row_number() over (
+        partition by article_id
+        order by count(*) desc, min(mention_index) asc
+    ) = 1
+
+),
+
+-- A proposal rejected or adopted with no agent named ("Smith's amendment was rejected",
+-- "the motion was defeated"; vars legislative_act_lemmas, legislative_proposal_lemmas)
+-- is the act of the chamber whose vote decided it: the legislature the article names.
+chamber_sources as (
+
+    select
+        with_agents.article_id,
+        with_agents.candidate_index,
+        article_chambers.actor_id
+
+    from with_agents
+
+    inner join article_chambers
+        on with_agents.article_id = article_chambers.article_id
+
+    where
+        with_agents.is_passive
+        and with_agents.agent_text is null
+        and with_agents.agent_mention_index is null
+        and list_contains({{ var('legislative_act_lemmas') }}, with_agents.trigger_lemma)
+        and list_contains({{ var('legislative_proposal_lemmas') }}, with_agents.object_lemma)
+
+),
+
 final as (
 
     select
         with_agents.*,
-        coalesce(with_agents.agent_actor_id, state_sources.actor_id) as source_actor_id,
-        state_sources.actor_id is not null as is_source_state
+        coalesce(with_agents.agent_actor_id, state_sources.actor_id, chamber_sources.actor_id) as source_actor_id,
+        state_sources.actor_id is not null as is_source_state,
+        with_agents.agent_actor_id is null
+        and state_sources.actor_id is null
+        and chamber_sources.actor_id is not null as is_source_chamber
 
     from with_agents
 
@@ -307,6 +360,11 @@ final as (
         on
             with_agents.article_id = state_sources.article_id
             and with_agents.candidate_index = state_sources.candidate_index
+
+    left join chamber_sources
+        on
+            with_agents.article_id = chamber_sources.article_id
+            and with_agents.candidate_index = chamber_sources.candidate_index
 
 )
 
