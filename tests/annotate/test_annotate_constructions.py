@@ -460,3 +460,29 @@ def test_quoted_first_person_of_an_unnamed_speaker_stays_unnamed(analyse: Analys
     # the quotation goes on from the sentence that names its speaker
     assert _mention(mentions, ask.agent_mention_index) == "Tom Reyes"
     assert ask.is_negated and ask.modality == "would"  # no performative when negated
+
+
+def test_the_offer_of_people_standing_for_a_body_is_the_body_s(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "The nurses, members of the Northland Nurses Union, offered to staff the clinic for "
+        "free.\nThe Northland Health Board did not accept the offer."
+    )
+    (reject,) = _rows(candidates, "reject")  # a stated refusal of the offer
+    assert _mention(mentions, reject.agent_mention_index) == "The Northland Health Board"
+    assert _mention(mentions, reject.patient_mention_index) == "the Northland Nurses Union"
+    assert reject.object_lemma == "offer"
+
+
+def test_conduct_noun_of_phrase_names_whose_conduct_act_noun_of_phrase_does_not(
+    analyse: Analyse,
+) -> None:
+    mentions, candidates = analyse(
+        "Senator Tom Reyes raised questions about the judgment of another official, Jane Doe, "
+        "on Monday. He also condemned the invasion of Ruritania."
+    )
+    (raise_,) = _rows(candidates, "raise")
+    (about,) = [p for p in json.loads(raise_.participants or "[]") if p["prep"] == "about"]
+    assert about["text"] == "the judgment"
+    assert _mention(mentions, about["mention_index"]) == "Jane Doe"  # as "Doe's judgment"
+    (condemn,) = _rows(candidates, "condemn")
+    assert condemn.patient_mention_index is None  # "the invasion of X" names what was invaded

@@ -341,6 +341,16 @@ DEPENDANT_NOUNS = frozenset(
      "deputy", "successor", "predecessor", "rival", "opponent", "challenger", "critic",
      "colleague"}
 )  # fmt: skip
+# Nouns of someone's conduct or standing: their "of" phrase names whose it is, as a
+# possessor would ("questions about the judgment of X": about X's judgment). Act nouns
+# are not among them: "the invasion of X" names what was invaded.
+CONDUCT_NOUNS = frozenset(
+    {"judgment", "judgement", "conduct", "behavior", "behaviour", "handling", "credibility",
+     "integrity", "competence", "leadership", "record", "motives", "motive", "honesty",
+     "fitness", "actions", "remarks", "comments", "statements", "policies", "policy",
+     "decisions", "tactics", "stance", "position", "role"}
+)  # fmt: skip
+OWNER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "ROLE_REF"})
 # Heads of a "by" phrase that counts votes instead of naming who voted.
 TALLY_NOUNS = frozenset({"vote", "majority", "margin", "tally", "show"})
 # Verbs of making a proposal: "the motion brought by X" stands for X.
@@ -924,7 +934,7 @@ def stand_ins(
         return [tok]
     lemma = tok.lemma_.lower()
     if lemma in PROPOSAL_NOUNS:
-        return _proposers(tok, verb) or _earlier_proposers(tok, verb) or [tok]
+        return _proposers(tok, verb) or _earlier_proposers(tok, verb, index) or [tok]
     if lemma in COLLECTIVE_NOUNS:
         preps = {"of", "in", "from"}
     elif lemma in PLACE_NOUNS:
@@ -991,7 +1001,9 @@ def _proposers(noun: Token, verb: Token | None = None) -> list[Token]:
     ]
 
 
-def _earlier_proposers(noun: Token, verb: Token | None) -> list[Token]:
+def _earlier_proposers(
+    noun: Token, verb: Token | None, index: MentionIndex | None = None
+) -> list[Token]:
     """Who made "the offer" / "the proposal" / "this request": the named agent of the
     nearest earlier act of that kind (a verb of :data:`PROPOSAL_VERBS`, or the same noun
     with a named possessor or "by"/"from" phrase) in its sentence or the
@@ -1019,6 +1031,9 @@ def _earlier_proposers(noun: Token, verb: Token | None) -> list[Token]:
                 if c.dep_ == "poss" or (c.dep_ in {"prep", "agent"} and c.lower_ in {"by", "from"})
                 for t in ([c] if c.dep_ == "poss" else [p for p in c.children if p.dep_ == "pobj"])
             ]
+        if index is not None:
+            # "The nurses, members of X, offered ...": the body the proposer stands for.
+            found = [n for t in found for n in stand_ins(t, index)]
         named = [t for t in found if t.ent_type_ in NAMED_AGENT_LABELS and t.lower_ not in own]
         if found:
             return named  # the nearest act decides, named or not
@@ -1425,12 +1440,30 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
         and not any(mention.start <= i < mention.end for i in [tok.i, *appositions])
     ):
         mention = None  # "Ruiz's husband", "an Okafor staffer": someone else than Ruiz
+    if mention is None and tok.lemma_.lower() in CONDUCT_NOUNS:
+        mention = _of_owner(tok, index)  # "the judgment of X" as "X's judgment"
     return _Phrase(
         doc_text(doc)[start_char:end_char],
         start_char,
         end_char,
         mention.mention_index if mention else None,
     )
+
+
+def _of_owner(noun: Token, index: MentionIndex) -> Mention | None:
+    """The named actor of a conduct noun's "of" phrase ("the judgment of X", "the conduct
+    of the ministry"), as its possessor would be ("X's judgment")."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of":
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            appositions = [c.i for c in pobj.children if c.dep_ == "appos"]
+            owner = index.for_phrase(pobj.i, *phrase_bounds(pobj), appositions)
+            if owner is not None and owner.label in OWNER_LABELS:
+                return owner
+    return None
 
 
 def _participants(
