@@ -47,6 +47,9 @@ def test_clean_span_trims_numbers_gerunds_possessives_and_doubled_words(
     # A headline gerund the tagger reads as a verb before a name.
     assert cleaned("Recognizing Namibia is overdue.", tokens=2) == "Namibia"
     assert cleaned("Horak's 2016") == "Horak"
+    assert cleaned("Punjab's Bhatinda") == "Bhatinda"
+    # A possessive before a body's noun is inside the name.
+    assert cleaned("Clark County Sheriff's Office") == "Clark County Sheriff's Office"
     assert cleaned("Northgate Northgate") == "Northgate"
     assert cleaned("Pavel Horak") == "Pavel Horak"
     assert cleaned("Ronald MacDonald") == "Ronald MacDonald"  # a name prefix is no glue

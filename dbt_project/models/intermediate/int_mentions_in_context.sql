@@ -52,6 +52,12 @@ agents as (
 
 ),
 
+sentences as (
+
+    select * from {{ ref('stg_raw__sentences') }}
+
+),
+
 current_mentions as (
 
     select
@@ -119,9 +125,46 @@ mention_context as (
         ) as is_context_a_country,
         coalesce(
             modifier_lookup.country_code, affiliation_lookup.country_code, modifier_places.country_code
-        ) as context_country_code
+        ) as context_country_code,
+        -- A place on a route or named as a city ("via Paris", "the city of Berlin") or
+        -- in a dateline ("WASHINGTON —") is the place, not its government
+        -- (int_mentions_matched_to_dictionary leaves out a capital's metonym for it).
+        -- "in Moscow" stays the country: "arrived in Moscow" is a visit to Russia.
+        coalesce(
+            current_mentions.label in ('GPE', 'LOC')
+            and not regexp_matches(
+                substr(sentences.sentence_text, current_mentions.end_char - sentences.start_char + 1, 2),
+                '^[''’]s?'
+            )
+            and (
+                regexp_matches(
+                    substr(
+                        sentences.sentence_text,
+                        greatest(current_mentions.start_char - sentences.start_char - 20, 0) + 1,
+                        least(current_mentions.start_char - sentences.start_char, 20)
+                    ),
+                    '(?i)(?:^|\W)(?:via|city of)\s+$'
+                )
+                or (
+                    current_mentions.start_char = sentences.start_char
+                    and current_mentions.mention_text = upper(current_mentions.mention_text)
+                    and regexp_matches(
+                        substr(sentences.sentence_text, current_mentions.end_char - sentences.start_char + 1, 3),
+                        '^\s*(?:[,:(—–-]|$)'
+                    )
+                )
+            ),
+            false
+        ) as is_place_by_context
 
     from current_mentions
+
+    left join sentences
+        on
+            current_mentions.article_id = sentences.article_id
+            and current_mentions.annotator_version = sentences.annotator_version
+            and current_mentions.text_part = sentences.text_part
+            and current_mentions.sentence_index = sentences.sentence_index
 
     left join role_terms
         on current_mentions.role_normalized = role_terms.role_term

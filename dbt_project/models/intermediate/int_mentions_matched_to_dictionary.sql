@@ -47,6 +47,7 @@ roles as (
 
 ),
 
+-- The seed places and every country's capital (a capital named as a place is a city).
 places as (
 
     select
@@ -54,6 +55,16 @@ places as (
         country_code
 
     from {{ ref('places') }}
+
+    union
+
+    select
+        {{ normalize_name('capital') }} as place_normalized,
+        country_code
+
+    from {{ ref('countries') }}
+
+    where capital is not null
 
 ),
 
@@ -71,8 +82,12 @@ alias_matches as (
         on mentions.name_normalized = usable_aliases.alias_normalized
 
     -- The small spaCy model often labels a bare surname GPE ("Scholz", "Modi"), so a
-    -- person alias may match any label; a type-compatible alias is preferred below.
-    where mentions.is_actor_label
+    -- person alias may match any label; a type-compatible alias is preferred below. A
+    -- capital named as a place ("in Moscow", "WASHINGTON —") is the city, not the
+    -- government its name stands for elsewhere.
+    where
+        mentions.is_actor_label
+        and not coalesce(usable_aliases.alias_kind = 'capital' and mentions.is_place_by_context, false)
 
     qualify row_number() over (
         partition by mentions.article_id, mentions.mention_index

@@ -367,6 +367,13 @@ NON_ACTOR_NAMES: frozenset[str] = frozenset(
      "zika", "hiv", "aids", "hiv/aids", "mpox", "monkeypox", "h1n1", "h5n1", "omicron",
      "vat", "gst", "gdp", "brexit", "medi-cal"}
 )  # fmt: skip
+# Bodies named with a possessive inside ("the Sheriff's Office", "the Attorney's Office
+# for ...", "the People's Party"): the possessive is part of the name.
+POSSESSED_BODY_WORDS: frozenset[str] = frozenset(
+    {"office", "department", "bureau", "party", "hospital", "court", "council", "union",
+     "league", "front", "army", "republic", "assembly", "congress", "movement",
+     "association", "commission", "service", "alliance"}
+)  # fmt: skip
 MONTHS: frozenset[str] = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
@@ -439,6 +446,8 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     for i in range(start + 1, end - 1):
         if doc[i].text in POSSESSIVE_MARKS:
             after = doc[i + 1]
+            if after.lower_ in POSSESSED_BODY_WORDS and after.text[:1].isupper():
+                break  # "the Sheriff's Office", "the People's Party": one name
             if after.is_lower or after.like_num or after.is_punct:
                 end = i
             else:
