@@ -10,9 +10,17 @@ Every night at 02:00 UTC, one run of the same stages as `newsevents run`
    else the bundled sample. A broken sources file fails here, naming the field.
 2. **discover**: one mapped task per source. A source that is down is logged and
    yields no candidates; it never fails the run.
-3. **plan_batches → fetch_batch** (mapped over batches): polite fetching and
-   extraction into spool files. Per-article failures are fetch-log statuses.
-4. **load_raw → annotate**: spool files into `raw.*`, then spaCy.
+3. **plan_batches → fetch_batch** (mapped over batches): polite fetching,
+   extraction and spaCy parsing into spool files, on any worker: each spool file
+   carries its articles and their annotations (`NEWSEVENTS_PARSE_IN_FETCH=0`: no
+   parsing there). Per-article failures are fetch-log statuses.
+4. **load_raw → plan_annotation → parse_batch → load_annotations → annotate**: spool
+   files into `raw.*` (articles with their annotations) by the single writer. What the
+   current annotator has not annotated (every article after a new annotator version,
+   articles loaded without annotations) is written into batch files by
+   `plan_annotation` (a short read in the writer's slot), parsed by `parse_batch`
+   mapped over them on any worker into spool files, and loaded like the others.
+   `annotate` then parses what is still left in the writer's slot (normally nothing).
 5. **dbt_needed → prepare_dbt → dbt → rules_applied**: `dbt_needed` makes the same
    checksum decision as `newsevents transform` (`newsevents.transform.dbt.build_decision`): when
    no raw table a dbt table reads changed, and neither did the seeds, models or
@@ -133,6 +141,12 @@ def _pulled_seconds(ti: Any, task_id: str, key: str = "seconds") -> float | None
     value = ti.xcom_pull(task_ids=task_id, key=key)
     values = value if isinstance(value, list | tuple) else [value]
     numbers = [float(v) for v in values if isinstance(v, int | float)]
+    return round(sum(numbers), 3) if numbers else None
+
+
+def _sum_seconds(*values: float | None) -> float | None:
+    """The sum of the stages' seconds that ran; None if none did."""
+    numbers = [value for value in values if value is not None]
     return round(sum(numbers), 3) if numbers else None
 
 
@@ -262,6 +276,29 @@ def news_nightly() -> None:
             return pipeline.load_raw(settings)
 
     @task(pool=WAREHOUSE_POOL)
+    def plan_annotation(settings: dict[str, Any]) -> list[str]:
+        """Articles the current annotator has not annotated, in batch files to parse."""
+        from newsevents import pipeline
+
+        return pipeline.plan_annotation(settings)
+
+    @task
+    def parse_batch(settings: dict[str, Any], path: str) -> dict[str, Any]:
+        """spaCy on one batch file, on any worker: a spool file of annotations."""
+        from newsevents import pipeline
+
+        with _timed():
+            return pipeline.parse_batch(settings, path)
+
+    # none_failed: with nothing to parse the mapped parse is skipped, loading still runs.
+    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
+    def load_annotations(settings: dict[str, Any]) -> dict[str, Any]:
+        from newsevents import pipeline
+
+        with _timed():
+            return pipeline.load_raw(settings)
+
+    @task(pool=WAREHOUSE_POOL)
     def annotate(settings: dict[str, Any]) -> dict[str, Any]:
         from newsevents import pipeline
 
@@ -343,7 +380,11 @@ def news_nightly() -> None:
             "discover": _pulled_seconds(ti, "discover"),
             "fetch": _pulled_seconds(ti, "fetch_batch"),
             "load": _pulled_seconds(ti, "load_raw"),
-            "annotate": _pulled_seconds(ti, "annotate"),
+            "annotate": _sum_seconds(
+                _pulled_seconds(ti, "parse_batch"),
+                _pulled_seconds(ti, "load_annotations"),
+                _pulled_seconds(ti, "annotate"),
+            ),
             "docs": _pulled_seconds(ti, "docs"),
         }
         decided = _pulled_seconds(ti, "dbt_needed", "decided_at")
@@ -401,8 +442,13 @@ def news_nightly() -> None:
     fetched = fetch_batch.partial(settings=settings).expand(batch=batches)
     loaded = load_raw(settings)
     fetched >> loaded
+    planned = plan_annotation(settings)
+    loaded >> planned
+    parsed = parse_batch.partial(settings=settings).expand(path=planned)
+    annotations = load_annotations(settings)
+    parsed >> annotations
     annotated = annotate(settings)
-    loaded >> annotated
+    annotations >> annotated
 
     transform = _one_dbt_task(settings) if _dbt_tasks() == "one" else _dbt_model_tasks()
     needed = dbt_needed(settings)

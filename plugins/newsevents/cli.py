@@ -217,11 +217,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         names = pipeline.validate_sources(settings)["sources"]
         groups = [pipeline.discover_source(settings, name) for name in names]
         totals: dict[str, int] = {}
-        for batch in pipeline.plan_batches(settings, groups):
-            counts = pipeline.fetch_batch(settings, batch)
-            for key, value in counts.items():
-                if isinstance(value, int):
-                    totals[key] = totals.get(key, 0) + value
+        parser = pipeline.fetch_parser(settings)  # one for all batches (its processes)
+        try:
+            for batch in pipeline.plan_batches(settings, groups):
+                counts = pipeline.fetch_batch(settings, batch, parser=parser)
+                for key, value in counts.items():
+                    if isinstance(value, int):
+                        totals[key] = totals.get(key, 0) + value
+        finally:
+            if parser is not None:
+                parser.close()
         _print_json(totals)
         return EXIT_OK
     stages = {

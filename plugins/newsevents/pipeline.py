@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from newsevents import hooks, runs, warehouse
@@ -91,8 +92,8 @@ def fetch_batch(
     for all batches), else one for this batch.
     """
     own = None
-    if parser is None and settings.get("parse_in_fetch"):
-        own = parser = _parser(settings)
+    if parser is None:
+        own = parser = fetch_parser(settings)
     try:
         return batches.fetch(
             _config(settings, config), batch, settings["spool_dir"], on_done, parse=parser
@@ -102,8 +103,12 @@ def fetch_batch(
             own.close()
 
 
-def _parser(settings: dict[str, Any]) -> Any:
-    """The fetch stage's article parser (imports spaCy: only when parsing in fetch)."""
+def fetch_parser(settings: dict[str, Any]) -> Any:
+    """The fetch stage's article parser for several ``fetch_batch`` calls (close it
+    after the last), or None when ``settings["parse_in_fetch"]`` is off. Imports spaCy
+    only then."""
+    if not settings.get("parse_in_fetch"):
+        return None
     from newsevents.annotate.stage import ArticleParser
 
     return ArticleParser(settings.get("spacy_model"))
@@ -124,6 +129,25 @@ def annotate(settings: dict[str, Any]) -> dict[str, Any]:
     from newsevents.annotate import annotate_warehouse  # spaCy: only when annotating
 
     return dict(annotate_warehouse(settings["work_db"], model_name=settings.get("spacy_model")))
+
+
+def plan_annotation(settings: dict[str, Any]) -> list[str]:
+    """The articles the current annotator has not annotated, written into input files
+    of ``$NEWSEVENTS_FETCH_BATCH_SIZE`` articles under ``<work_dir>/parse`` (a short
+    read of the work DB, single writer's slot); ``parse_batch`` parses each anywhere."""
+    from newsevents.annotate.stage import export_pending
+
+    folder = str(Path(settings["work_dir"]) / "parse")
+    size = batches.batch_size()
+    return export_pending(settings["work_db"], folder, size, settings.get("spacy_model"))
+
+
+def parse_batch(settings: dict[str, Any], path: str) -> dict[str, Any]:
+    """Parse one ``plan_annotation`` file into a spool file of annotations (no work DB
+    access, any worker); ``load_raw`` writes them. ``{"parsed", "spool_file"}``."""
+    from newsevents.annotate.stage import parse_file
+
+    return parse_file(path, settings["spool_dir"], settings.get("spacy_model"))
 
 
 def transform(settings: dict[str, Any], full_refresh: bool = False) -> dict[str, Any]:
@@ -171,7 +195,7 @@ def run_ingest(
     fetched: Counter[str] = Counter()
     parsed = 0
     # One parser (and its processes, the model loaded once in each) for every batch.
-    parser = _parser(settings) if settings.get("parse_in_fetch") and batches else None
+    parser = fetch_parser(settings) if batches else None
     try:
         with _progress(progress, "fetch", summary["discovered"]) as advance:
             for number, batch in enumerate(batches):
@@ -349,7 +373,10 @@ __all__ = [
     "discover_source",
     "docs",
     "fetch_batch",
+    "fetch_parser",
     "load_raw",
+    "parse_batch",
+    "plan_annotation",
     "plan_batches",
     "publish",
     "resolve_settings",

@@ -402,6 +402,9 @@ def load_spool_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict[st
     Returns row counts and ``statuses`` (URLs per fetch status).
     """
     records = read_spool(path)
+    # Records of a parse of held articles (``annotate.stage.parse_file``): annotations only.
+    parsed = [record for record in records if "fetch_log" not in record]
+    records = [record for record in records if "fetch_log" in record]
     con.execute("begin transaction")
     try:
         articles, pages, log, statuses = plan_rows(con, records, utc_now())
@@ -427,6 +430,18 @@ def load_spool_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict[st
             for a in articles
             if first[a["article_id"]].get("annotation")
         ]
+        if parsed:
+            held = {
+                row[0]
+                for row in con.execute(
+                    "select article_id from raw.articles "
+                    "where article_id in (select unnest(?::varchar[]))",
+                    [[record["article_id"] for record in parsed]],
+                ).fetchall()
+            }
+            carried += [
+                (r["article_id"], r["annotation"]) for r in parsed if r["article_id"] in held
+            ]
         annotated = _load_annotations(con, carried)
         hooks.point("load")
         con.execute("commit")

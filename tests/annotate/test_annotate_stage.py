@@ -421,3 +421,33 @@ def test_parse_in_fetch_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert pipeline.annotate(run)["annotated"] == annotated
         works[switch] = Path(run["work_db"])
     assert _rows(works[""]) == _rows(works["off"])
+
+
+def test_reannotation_is_mapped_over_batch_files(tmp_path: Path) -> None:
+    """After a new annotator version, the pending articles go into batch files, each
+    parsed on its own (no work DB access) into a spool file that load writes: the rows
+    are the annotate stage's, a parse whose input is gone does nothing, and a batch
+    parsed twice (killed before its input was deleted) loads to the same rows."""
+    from newsevents import warehouse as wh
+
+    direct, mapped = tmp_path / "direct.duckdb", tmp_path / "mapped.duckdb"
+    for path in (direct, mapped):
+        _add_articles(path, ARTICLES)
+        annotate_warehouse(str(path), workers=1, code_version="0")  # an older version
+    annotate_warehouse(str(direct), workers=1)
+
+    inputs = stage.export_pending(str(mapped), str(tmp_path / "parse"), 2)
+    assert len(inputs) == 2  # 4 pending articles in batches of 2
+    assert stage.export_pending(str(mapped), str(tmp_path / "parse"), 2) != inputs  # rewritten
+    inputs = [str(p) for p in sorted((tmp_path / "parse").glob("*.jsonl.gz"))]
+    assert len(inputs) == 2
+    spool = tmp_path / "spool"
+    again = wh.read_spool(inputs[0])
+    results = [stage.parse_file(path, str(spool)) for path in inputs]
+    assert [r["parsed"] for r in results] == [2, 2]
+    assert stage.parse_file(inputs[0], str(spool)) == {"parsed": 0, "spool_file": None}
+    wh.write_spool(tmp_path / "again", again)  # the first batch parsed a second time
+    stage.parse_file(str(wh.pending_spool_files(tmp_path / "again")[0]), str(spool))
+    assert wh.load_pending(mapped, spool)["annotated"] == 6
+    assert annotate_warehouse(str(mapped), workers=1)["annotated"] == 0
+    assert _rows(mapped) == _rows(direct)

@@ -12,7 +12,10 @@ group runs end to end in test_news_nightly_e2e.py), and the test checks:
 
 - the run and every task succeed;
 - the mapped fetch ran on both workers (``task_instance.hostname``: each worker
-  reports its own name through ``[core] hostname_callable``, see worker_hostname.py);
+  reports its own name through ``[core] hostname_callable``, see worker_hostname.py),
+  and so did parsing: each fetch task parses the articles it extracted (its return
+  value's ``parsed``), load_raw wrote every article's annotations and the annotate
+  task in the writer's slot had nothing left to parse;
 - the marts equal those of ``newsevents run`` on the same samples into another
   warehouse (the keys of articles, actors, events and relations, and their counts).
 
@@ -363,6 +366,8 @@ class Distributed:
     cli_warehouse: Path
     cli_seconds: float
     logs: Path
+    # (task_id, map_index) -> the task's return value, for the tasks that report work
+    results: dict[tuple[str, int], Any] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -440,6 +445,15 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Distributed:
                 }
                 for row in cur.fetchall()
             ]
+            cur.execute(
+                "select task_id, map_index, value from xcom where dag_id = %s"
+                " and key = 'return_value' and task_id = any(%s)",
+                (DAG_ID, ["fetch_batch", "load_raw", "parse_batch", "annotate"]),
+            )
+            results = {
+                (row[0], int(row[1])): json.loads(row[2]) if isinstance(row[2], str) else row[2]
+                for row in cur.fetchall()
+            }
         con.close()
     celery_logs = {name: log.read_text(errors="replace") for name, log in worker_logs.items()}
     celery = {name: text.count("Executing workload") for name, text in celery_logs.items()}
@@ -481,6 +495,7 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Distributed:
         cli_warehouse=cli_warehouse,
         cli_seconds=cli_seconds,
         logs=folder,
+        results=results,
     )
     by_host: dict[str, int] = {}
     fetch_by_host: dict[str, int] = {}
@@ -500,10 +515,16 @@ def distributed(tmp_path_factory: pytest.TempPathFactory) -> Distributed:
 
 
 def test_run_and_every_task_succeed(distributed: Distributed) -> None:
-    failed = [ti for ti in distributed.task_instances if ti["state"] not in ("success",)]
+    # Nothing was left to re-annotate: the mapped parse_batch had no batch, so skipped.
+    failed = [
+        ti
+        for ti in distributed.task_instances
+        if ti["state"] != "success" and (ti["task_id"], ti["state"]) != ("parse_batch", "skipped")
+    ]
     assert distributed.state == "success", f"failed tasks {failed}, logs {distributed.logs}"
     assert failed == []
-    assert {ti["hostname"] for ti in distributed.task_instances} <= set(WORKERS)
+    ran = [ti for ti in distributed.task_instances if ti["state"] == "success"]
+    assert {ti["hostname"] for ti in ran} <= set(WORKERS)
     # The dbt group ran as the single `dbt build` task, between prepare and applied.
     dbt_tasks = [
         ti["task_id"] for ti in distributed.task_instances if ti["task_id"].startswith("dbt.")
@@ -520,6 +541,22 @@ def test_fetch_ran_on_both_workers(distributed: Distributed) -> None:
     assert {ti["hostname"] for ti in fetches} == set(WORKERS)
     # Both Celery workers (the broker's consumers) executed workloads.
     assert all(count > 0 for count in distributed.celery.values()), distributed.celery
+
+
+def test_parsing_ran_on_both_workers(distributed: Distributed) -> None:
+    parsed_by_host: dict[str, int] = {}
+    for ti in distributed.task_instances:
+        if ti["task_id"] == "fetch_batch":
+            result = distributed.results[("fetch_batch", int(ti["map_index"]))]
+            host = str(ti["hostname"])
+            parsed_by_host[host] = parsed_by_host.get(host, 0) + int(result["parsed"])
+    assert set(parsed_by_host) == set(WORKERS)
+    assert all(count > 0 for count in parsed_by_host.values()), parsed_by_host
+    assert sum(parsed_by_host.values()) == 12
+    # The writer only loaded: every article came with its annotations.
+    assert distributed.results[("load_raw", -1)]["annotated"] == 12
+    assert distributed.results[("annotate", -1)]["annotated"] == 0
+    assert not any(task == "parse_batch" for task, _ in distributed.results)
 
 
 def test_marts_equal_the_cli_run(distributed: Distributed) -> None:

@@ -17,7 +17,10 @@ NIGHTLY_EDGES = {
     "plan_batches": {"discover"},
     "fetch_batch": {"plan_batches"},
     "load_raw": {"fetch_batch"},
-    "annotate": {"load_raw"},
+    "plan_annotation": {"load_raw"},
+    "parse_batch": {"plan_annotation"},
+    "load_annotations": {"parse_batch"},
+    "annotate": {"load_annotations"},
     "dbt_needed": {"annotate"},
     "prepare_dbt": {"dbt_needed"},
     "rules_applied": {"dbt_needed"},  # and after the last dbt tasks, checked below
@@ -30,6 +33,8 @@ NIGHTLY_EDGES = {
 # Tasks that open the work DB for writing: DuckDB has one writer.
 WAREHOUSE_WRITERS = {
     "load_raw",
+    "plan_annotation",
+    "load_annotations",
     "annotate",
     "dbt_needed",
     "prepare_dbt",
@@ -84,6 +89,8 @@ def test_nightly_tasks_and_dependencies(dagbag_report: dict[str, Any]) -> None:
     assert tasks["discover"]["mapped"] and tasks["fetch_batch"]["mapped"]
     # none_failed: no new candidates skips the mapped fetch, but loading still runs.
     assert tasks["load_raw"]["trigger_rule"].endswith("NONE_FAILED")
+    # Loading what parse_batch wrote runs also when there was nothing to parse.
+    assert tasks["load_annotations"]["trigger_rule"].endswith("NONE_FAILED")
     # The dbt group sits between prepare_dbt (after annotate) and rules_applied.
     assert dbt_tasks
     roots = {t for t in dbt_tasks if not set(tasks[t]["upstream"]) & dbt_tasks}

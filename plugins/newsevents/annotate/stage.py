@@ -703,3 +703,91 @@ def _flush(writer: BatchWriter, buffer: list[_Pending], counts: _Counts) -> None
     counts.batches += 1
     if counts.batches % LOG_EVERY_BATCHES == 0:
         LOGGER.info("annotation: %d articles so far", counts.annotated + counts.skipped)
+
+
+# -- re-annotation mapped over batches (the DAG) ------------------------------------
+def export_pending(
+    work_db_path: str, folder: str, batch_size: int, model_name: str | None = None
+) -> list[str]:
+    """Write the articles the current annotator version has not annotated into input
+    files of ``batch_size`` articles under ``folder`` (gzip'd JSON lines, as spool
+    files), for :func:`parse_file` on any worker; returns their paths.
+
+    A short read of the work DB (the writer's file, in its slot): the parsing itself
+    happens elsewhere. Input files a killed run left are removed first, as every
+    pending article is written again.
+    """
+    from pathlib import Path
+
+    from newsevents.warehouse import pending_spool_files, write_spool
+
+    name = resolve_model_name(model_name)
+    version = annotator_version(name, model_version(name), CODE_VERSION)
+    for stale in pending_spool_files(folder):
+        stale.unlink(missing_ok=True)
+    paths: list[str] = []
+    if not Path(work_db_path).is_file():
+        return paths
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(work_db_path, read_only=True)
+    try:
+        limit_memory(con)
+        tables = {
+            str(row[0])
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
+        if "articles" not in tables:
+            return paths
+        query, params = PENDING_SQL, [version]
+        if "annotations" not in tables:  # nothing annotated yet: every article
+            query, params = PENDING_SQL.split("where not exists")[0] + " order by 1", []
+        reader = con.execute(query, params)
+        while rows := reader.fetchmany(batch_size):
+            records = [
+                {
+                    "article": {
+                        "article_id": article_id,
+                        "text": text,
+                        "language": language,
+                        "published_at": published.isoformat() if published else None,
+                        "title": title,
+                        "site_name": site_name,
+                        "domain": domain,
+                    }
+                }
+                for article_id, text, language, published, title, site_name, domain in rows
+            ]
+            paths.append(str(write_spool(folder, records)))
+    finally:
+        con.close()
+    return paths
+
+
+def parse_file(path: str, spool_dir: str, model_name: str | None = None) -> dict[str, Any]:
+    """Parse one :func:`export_pending` input file into a spool file of annotations
+    (records ``{"article_id", "annotation"}``, loaded by ``load`` for the articles the
+    work DB holds), then delete the input. No work DB access: any worker can run it.
+
+    A re-run after the input is gone parses nothing; one killed before the delete
+    writes the same rows again, which load writes over the first ones.
+    """
+    from pathlib import Path
+
+    from newsevents.warehouse import read_spool, write_spool
+
+    source = Path(path)
+    if not source.is_file():
+        return {"parsed": 0, "spool_file": None}
+    records = read_spool(source)
+    with ArticleParser(model_name) as parser:
+        parsed = parser(records)
+    out = [
+        {"article_id": record["article"]["article_id"], "annotation": record["annotation"]}
+        for record in records
+        if record.get("annotation")
+    ]
+    spool = write_spool(spool_dir, out) if out else None
+    source.unlink(missing_ok=True)
+    return {"parsed": parsed, "spool_file": str(spool) if spool else None}

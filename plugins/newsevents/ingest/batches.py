@@ -90,11 +90,11 @@ def plan(candidates: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
             seen.add(key)
             by_host[_host_of(item)].append(item)
     ordered = [item for row in zip_longest(*by_host.values()) for item in row if item is not None]
-    size = _batch_size()
+    size = batch_size()
     return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
-def _batch_size() -> int:
+def batch_size() -> int:
     """``$NEWSEVENTS_FETCH_BATCH_SIZE`` (a positive integer), else ``BATCH_SIZE``."""
     value = os.environ.get(ENV_BATCH_SIZE, "").strip()
     if not value:
