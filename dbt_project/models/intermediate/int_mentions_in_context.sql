@@ -70,11 +70,21 @@ current_mentions as (
             replace(trim(mentions.mention_text), '’', ''''), '''s?$', ''
         ), '^[Tt]he\s+', '')), '')
             as display_name,
+        -- "the Interior Ministry" with no country word: the ministry of the story's
+        -- country (a national body below), not a role reference with no holder.
+        coalesce(
+            mentions.label = 'ROLE_REF'
+            and mentions.role_modifier is null
+            and mentions.affiliation is null
+            and regexp_matches(lower(mentions.role), '(?:^|\s)ministry(?:\s|$)'),
+            false
+        ) as is_unnamed_ministry,
         case
             when mentions.label = 'PERSON' then 'person'
             when mentions.label = 'ORG' then 'organization'
             when mentions.label in ('GPE', 'LOC', 'FAC') then 'location'
             when mentions.label = 'GROUP' then 'group'
+            when is_unnamed_ministry then 'organization'
         end as new_actor_type,
         mentions.label in ('PERSON', 'ORG', 'NORP', 'GPE', 'LOC', 'FAC', 'ROLE_REF', 'GROUP') as is_actor_label
 
@@ -116,7 +126,9 @@ mention_context as (
         coalesce(role_terms.sector, agents.sector) as role_sector,
         coalesce(role_terms.is_collective, false) as is_collective_role,
         name_agents.agent_term is not null as is_generic_term,
-        body_agents.agent_term is not null or current_mentions.name_normalized in ('house', 'house of representatives')
+        body_agents.agent_term is not null
+        or current_mentions.name_normalized in ('house', 'house of representatives')
+        or current_mentions.is_unnamed_ministry
             as is_national_body,
         coalesce(modifier_lookup.actor_id, affiliation_lookup.actor_id) as context_actor_id,
         (
