@@ -486,3 +486,20 @@ def test_conduct_noun_of_phrase_names_whose_conduct_act_noun_of_phrase_does_not(
     assert _mention(mentions, about["mention_index"]) == "Jane Doe"  # as "Doe's judgment"
     (condemn,) = _rows(candidates, "condemn")
     assert condemn.patient_mention_index is None  # "the invasion of X" names what was invaded
+
+
+def test_for_gerund_on_a_plan_is_not_the_subject_s_act(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Governor Lisa Wong faced criticism for blocking the Acme Union. "
+        "Governor Lisa Wong announced a plan for building a new hospital."
+    )
+    (block,) = _rows(candidates, "block")
+    assert _mention(mentions, block.agent_mention_index) == "Lisa Wong"
+    (build,) = _rows(candidates, "build")
+    assert build.agent_mention_index is None  # planned, not done: no agent lent
+
+
+def test_a_plea_of_not_guilty_admits_no_act(analyse: Analyse) -> None:
+    _, candidates = analyse("Jane Doe pleaded not guilty on Monday to threatening Tom Reyes.")
+    (threaten,) = _rows(candidates, "threaten")
+    assert threaten.agent_mention_index is None

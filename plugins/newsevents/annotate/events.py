@@ -52,9 +52,17 @@ or a patient. What dbt gets, and how it is derived:
   its text but no mention, so it is never the target (the press is no counterpart).
 * any other he/she agent ("He urged ...") is linked to the nearest person named
   before it: in its own sentence, else in up to :data:`PRONOUN_SENTENCES_BACK`
-  earlier sentences; in the nearest sentence with a person, a person who is a
-  subject wins over one who is not. ``agent_text`` stays the pronoun; no actor is
-  ever named "He".
+  earlier sentences with words; in the nearest sentence with a person, a person who
+  is a subject wins over one who is not, and an earlier he/she or role-noun subject
+  counts as the person it stands for (:class:`PersonAntecedents`). ``agent_text``
+  stays the pronoun; no actor is ever named "He".
+* a first-person "I" agent inside quotation marks, of a verb in the present or after
+  a modal, is the named subject of the reporting verb of its quotation, in its sentence
+  or an earlier one of the same quotation (:meth:`PersonAntecedents.quote_speaker`);
+  "I'd call on X to ..." / "we would urge Y" is a performative appeal (modality none).
+* the gerund after "pleaded guilty / admitted / confessed to" and a for/by gerund on
+  an object that is a reaction to the subject ("made headlines for backing X", "faced
+  criticism for blocking Y") share the verb's subject (:func:`_gerund_controller`).
 * a subjectless -ing adjunct that reports nothing shares its main clause's named
   addressee ("X told Y, again pressing for a full account", "X met with Y, urging
   ..."): :func:`shared_addressees`, a "to" participant after its own, unless its patient
@@ -64,8 +72,14 @@ or a patient. What dbt gets, and how it is derived:
   for the actor named before it (:class:`RoleAntecedents`): a person whose role fits
   (a "Rep." is a congressman; someone holding another role never), an organisation
   named with that word (any one for "the group"); within its paragraph, at most
-  :data:`PRONOUN_SENTENCES_BACK` sentences back, never the act's other participant nor
-  the subject of the clause it is said or asked in. ``*_text`` keeps the noun.
+  :data:`PRONOUN_SENTENCES_BACK` sentences back (a person whose role fits, or one named
+  in the sentence just before, also across a paragraph; a party or nation describing
+  the noun, "the Labour MP", is no name of its own), never the act's other participant
+  nor the subject of the clause it is said or asked in. Bare plural "lawmakers" /
+  "ministers" (:data:`MEMBER_BODIES`) are the chamber or committee / the government
+  named before, as agent, patient or object of a preposition. ``*_text`` keeps the noun.
+* a conduct noun (:data:`CONDUCT_NOUNS`: "the judgment of X") takes the named actor of
+  its "of" phrase, as a possessor would ("X's judgment").
 * ``modality`` also marks a future act in a relative clause ("the summit that Japan
   will host": 'described', it describes the summit and states no intent), a clause
   under "if"/"unless" ('if': conditional), a
@@ -90,7 +104,8 @@ or a patient. What dbt gets, and how it is derived:
 * a proposal or decision (:data:`PROPOSAL_NOUNS`: motion, offer, request, plan ...) stands for who
   made it: "the motion brought by X" -> X, and "the offer" / "the proposal" with no
   maker in its phrase -> the named agent of the nearest earlier act of that kind ("X
-  offered ... Y rejected the offer": Y -> X). ``object_lemma`` stays the proposal's.
+  offered ... Y rejected the offer": Y -> X; that agent through its stand-ins, "the
+  nurses, members of X, offered"). ``object_lemma`` stays the proposal's.
   A passive vote verb on a proposal takes the chamber of its "in" phrase as agent
   ("the bill was voted down in the Assembly"), a vote count is no "by" agent, and a
   proposal voted down is no contest result. A stated, negated acceptance of a proposal
@@ -139,6 +154,14 @@ ADJUNCT_GERUND_PREPS = frozenset(
 # Verbs of owning up to an act: the gerund after their "to" is the subject's own act
 # ("pleaded guilty to threatening X", "admitted to lying").
 ADMISSION_LEMMAS = frozenset({"plead", "admit", "confess"})
+# Objects that are the world's reaction to the subject: a for/by gerund on them is what
+# the subject did ("made headlines for backing X", "faced criticism for blocking Y").
+REACTION_NOUNS = frozenset(
+    {"headline", "headlines", "criticism", "praise", "attention", "backlash", "condemnation",
+     "fire", "flak", "scrutiny", "credit", "blame", "applause", "award", "prize", "history",
+     "news", "wave", "waves", "outrage", "ire", "anger", "rebuke", "censure", "fine",
+     "penalty", "suspension", "ban", "reprimand", "thanks", "plaudit", "plaudits", "kudos"}
+)  # fmt: skip
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj"})
 PREP_DEPS = frozenset({"prep", "dative"})
@@ -746,22 +769,28 @@ def _gerund_controller(prep: Token) -> Token | None:
 
     "pleaded guilty to threatening X", "admitted to lying": what is admitted is the
     admitter's act (:data:`ADMISSION_LEMMAS`). "made headlines for backing X", "drew
-    criticism by blocking Y": a "for"/"by" gerund on the verb's unnamed, non-person object
-    says what the subject did ("thanked Ann for helping": Ann's help, left alone).
+    criticism by blocking Y": a "for"/"by" gerund on the verb's object that is a reaction
+    to the subject (:data:`REACTION_NOUNS`) says what the subject did ("thanked Ann for
+    helping": Ann's help; "a plan for building X": not done; both left alone).
     """
     governor = prep.head
     if prep.lower_ == "to":
         if governor.dep_ == "acomp" and governor.head.pos_ == "VERB":
+            if any(c.dep_ == "neg" for c in governor.children):
+                return None  # "pleaded not guilty to killing X": nothing admitted
             governor = governor.head  # "pleaded guilty to ..."
-        if governor.pos_ == "VERB" and governor.lemma_.lower() in ADMISSION_LEMMAS:
+        if (
+            governor.pos_ == "VERB"
+            and governor.lemma_.lower() in ADMISSION_LEMMAS
+            and complement_lemma(governor) != "not guilty"
+            and not is_negated(governor)
+        ):
             return governor
         return None
     if (
         prep.lower_ in {"for", "by"}
         and governor.dep_ in OBJECT_DEPS
-        and governor.pos_ == "NOUN"
-        and not governor.ent_type_
-        and governor.lemma_.lower() not in COLLECTIVE_NOUNS | PERSON_ROLE_NOUNS
+        and governor.lemma_.lower() in REACTION_NOUNS
         and governor.head.pos_ == "VERB"
     ):
         return governor.head

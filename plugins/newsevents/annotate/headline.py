@@ -8,10 +8,12 @@ the body: headline grammar is compressed and misparsed more often ("House X was 
 in"), and a garbled headline name must not become the antecedent of the body's
 names or change any body row. The body's rows are exactly those of the body parsed
 alone; the headline's rows follow them (:func:`append_headline`), indexes continuing
-the body's. The one link across the parts goes from the headline to the body: a
+the body's. The links across the parts go from the headline to the body: a
 headline surname names the person the body names in full
 (:func:`link_headline_surnames`; dbt's short-form rule does the same for any surname
-of a person named in the article).
+of a person named in the article), and a headline's unnamed person ("<Place> man
+pleads guilty to ...") is the person the body names doing the same act
+(:func:`link_headline_role_nouns`).
 
 Offsets stay honest per part: a row of ``raw.sentences``, ``raw.entity_mentions`` or
 ``raw.event_candidates`` has ``text_part`` 'title' (offsets into
