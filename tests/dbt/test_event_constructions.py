@@ -25,13 +25,14 @@ BODY = (
     "NAIROBI - Kenya's parliament met in Nairobi on Tuesday to debate the budget.\n"
     "The Drug Enforcement Administration seized 40 kilos of heroin at the port of "
     "Mombasa on Monday.\n"
-    "The Federal Bureau of Investigation took custody of three men on Sunday.\n"
+    "The Drug Enforcement Administration took custody of three men on Sunday.\n"
     "The Federal Bureau of Investigation arrested two men on Saturday.\n"
     "Researchers found evidence of fraud in the accounts.\n"
     "Opposition leader Jane Wanjiku called on the government to publish the budget.\n"
     "Kenya's finance minister said the budget would be published in June.\n"
     "The Senate debated the finance bill on Wednesday.\n"
-    "Senator Peter Otieno's amendment was rejected."
+    "Senator Peter Otieno's amendment was rejected.\n"
+    "Mary Njeri was taken into custody on Friday."
 )
 PUBLISHED = datetime(2024, 5, 16, 8, 0)
 
@@ -89,14 +90,29 @@ def test_seizure_of_goods_keeps_a_null_target(constructions_db: Path) -> None:
 def test_custody_of_unnamed_people_is_a_detention_with_a_null_target(
     constructions_db: Path,
 ) -> None:
-    (take,) = _candidates(constructions_db, "take")
+    (take,) = [r for r in _candidates(constructions_db, "take") if r["target_name"] is None]
     assert (take["coding_status"], take["event_code"]) == ("coded", "173"), take
-    assert take["target_name"] is None
+    assert take["source_name"] is not None
     events = _rows(
         constructions_db,
-        "select event_code, target_actor_name from marts.events where event_code = '173'",
+        """
+        select source_actor_name, target_actor_name from marts.events
+        where event_code = '173' and target_actor_name is null
+        """,
     )
-    assert events == [{"event_code": "173", "target_actor_name": None}], events
+    assert len(events) == 1, events
+
+
+def test_agentless_taken_into_custody_is_the_authority_s(constructions_db: Path) -> None:
+    """'Mary Njeri was taken into custody': the state's act, by the authority the article
+    names (var state_authority_pattern: the FBI, which arrested two men)."""
+    rows = [r for r in _candidates(constructions_db, "take") if r["target_name"] == "Mary Njeri"]
+    assert len(rows) == 1, _candidates(constructions_db, "take")
+    (custody,) = rows
+    assert (custody["coding_status"], custody["event_code"]) == ("coded", "173"), custody
+    (arrest,) = _candidates(constructions_db, "arrest")
+    assert arrest["source_name"] is not None
+    assert custody["source_name"] == arrest["source_name"], (custody, arrest)
 
 
 def test_bare_arrest_and_other_findings_are_not_coded_without_target(

@@ -9,9 +9,10 @@
 
 {#- Every pattern-matched event candidate with its source actor and its patient's actor.
     The source is the agent mention's actor (never a place outside the dictionary). An
-    agentless passive state act ("X was arrested", var state_act_lemmas) is the state's:
-    the source is the authority the article names (var state_authority_pattern), else the
-    country of the patient, else the article's country. An agentless passive rejection or
+    agentless passive state act ("X was arrested", "X was taken into custody"; vars
+    state_act_lemmas, state_act_object_codes) is the state's: the source is the authority
+    the article names (var state_authority_pattern), else the country of the patient, else
+    the article's country. An agentless passive rejection or
     adoption of a proposal ("X's amendment was rejected") is the chamber's: the legislature
     the article names most (vars legislative_act_lemmas, legislative_proposal_lemmas,
     legislature_name_pattern). The patient's actor is never the press, and a place
@@ -292,7 +293,14 @@ state_sources as (
         and with_agents.agent_text is null
         and with_agents.agent_mention_index is null
         and with_agents.patient_actor_id is not null
-        and list_contains({{ var('state_act_lemmas') }}, with_agents.trigger_lemma)
+        and (
+            list_contains({{ var('state_act_lemmas') }}, with_agents.trigger_lemma)
+            -- "was taken into custody": a detention named by the pattern's object
+            or (
+                list_contains({{ var('state_act_object_codes') }}, left(with_agents.act_event_code, 3))
+                and with_agents.pattern_specificity > 0
+            )
+        )
         and coalesce(article_authorities.actor_id, country_actors.actor_id) is not null
 
 ),
