@@ -253,3 +253,12 @@ def test_a_party_plural_tagged_as_a_body_is_a_camp_of_people(parse: Callable[[st
     doc = parse("Progressives oppose the spending bill.")
     doc.ents = [Span(doc, 0, 1, label="ORG")]
     assert [(m.text, m.label) for m in extract_mentions(doc)] == [("Progressives", "NORP")]
+
+
+def test_a_sentence_opening_common_noun_is_no_person(parse: Callable[[str], Doc]) -> None:
+    doc = parse("Turnout in Northgate was low, officials said. Lena Markova won.")
+    assert doc[0].tag_ == "NN"  # the tagger reads it as a common noun
+    doc.ents = [Span(doc, 0, 1, label="PERSON"), *[e for e in doc.ents if e.start > 0]]
+    texts = _texts(extract_mentions(doc))
+    assert "Turnout" not in texts
+    assert "Lena Markova" in texts

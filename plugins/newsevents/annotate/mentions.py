@@ -771,10 +771,14 @@ def _drop_non_actor_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
       gives a person (the NER calls it a place or a person);
     * "R-Texas": the state of a party marker (:func:`_is_party_marker_place`);
     * "Questioning Markova's record" (a headline): a word ending in "-ing" opening the
-      sentence before the surname of a person the article names is no first name.
+      sentence before the surname of a person the article names is no first name;
+    * "Turnout in the city is low": one word opening the sentence, read as a common noun
+      by the tagger and no part of a name the article gives a person, is no person (the
+      NER takes a sentence's capital for a name).
     """
     full = [m for m in mentions if m.label == "PERSON" and m.end - m.start >= 2]
     surnames = {doc[m.end - 1].text: doc[m.start].text for m in full}
+    name_words = {t.text for m in full for t in doc[m.start : m.end]}
     out: list[Mention] = []
     for m in mentions:
         if m.end - m.start == 1 and m.start > 0 and doc[m.start - 1].lower_ == "the":
@@ -784,6 +788,14 @@ def _drop_non_actor_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 continue  # "the Markovas": the family
         if _is_party_marker_place(doc, m):
             continue
+        if (
+            m.label == "PERSON"
+            and m.end - m.start == 1
+            and doc[m.start].is_sent_start
+            and doc[m.start].tag_ in {"NN", "NNS"}
+            and m.text not in name_words
+        ):
+            continue  # "Turnout in ...": a sentence's first word, not a name
         first = doc[m.start]
         if (
             m.label == "PERSON"
