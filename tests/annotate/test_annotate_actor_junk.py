@@ -262,3 +262,19 @@ def test_a_sentence_opening_common_noun_is_no_person(parse: Callable[[str], Doc]
     texts = _texts(extract_mentions(doc))
     assert "Turnout" not in texts
     assert "Lena Markova" in texts
+
+
+def test_rebel_and_opposition_forces_are_groups_not_the_state(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "Syrian rebel forces shelled the town on Monday. Opposition fighters in Chile "
+        "seized a base. Chilean government forces withdrew."
+    )
+    groups = {m.text: (m.role, m.role_modifier) for m in mentions if m.label == "GROUP"}
+    assert groups["Syrian rebel forces"] == ("rebels", "Syrian")  # the rebels, not Syria
+    assert groups["Opposition fighters"] == ("opposition", "Chile")
+    # The state's own forces stay a reference to the state, not a group.
+    assert not any("government" in text for text in groups)
+    shelled = next(c for c in candidates if c.trigger_lemma == "shell")
+    by_index = {m.mention_index: m for m in mentions}
+    assert shelled.agent_mention_index is not None
+    assert by_index[shelled.agent_mention_index].text == "Syrian rebel forces"

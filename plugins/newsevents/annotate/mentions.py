@@ -95,6 +95,18 @@ GROUP_PLACE_NOUNS: frozenset[str] = frozenset(
      "insurgents", "separatists", "guerrillas", "fighters", "militias", "paramilitaries"}
 )  # fmt: skip
 GROUP_PLACE_PREPOSITIONS: frozenset[str] = frozenset({"in", "from"})
+# Armed or political bodies that fight or oppose a state, named by a modifier before a
+# noun that alone would be the state's ("Syrian rebel forces", "opposition fighters in
+# Idlib"): the group of the modifier (its sector from the role: rebels REB), never the
+# state's own forces. Modifier -> the collective it names.
+NON_STATE_FORCE_MODIFIERS: dict[str, str] = {
+    "rebel": "rebels", "opposition": "opposition", "insurgent": "insurgents",
+    "separatist": "separatists", "militia": "militias", "guerrilla": "guerrillas",
+    "militant": "militants", "jihadist": "militants", "paramilitary": "paramilitaries",
+}  # fmt: skip
+ARMED_BODY_NOUNS: frozenset[str] = frozenset(
+    {"forces", "troops", "fighters", "units", "groups", "army", "brigades", "factions"}
+)
 GROUP_PLACE_LABELS: frozenset[str] = frozenset({"GPE"})
 # Last words of agreements and laws the NER tags ORG ("the Minsk Agreement").
 DOCUMENT_HEADS: frozenset[str] = frozenset(
@@ -961,17 +973,27 @@ def _link_role_references(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _group_mention(doc: Doc, start: int, noun: int, modifier: str, sent_of: list[int]) -> Mention:
+def _group_mention(
+    doc: Doc, start: int, noun: int, modifier: str, sent_of: list[int], role: str | None = None
+) -> Mention:
     return _span_mention(
         doc,
         start,
         noun + 1,
         "GROUP",
         sent_of[start],
-        role=doc[noun].text,
+        role=role or doc[noun].text,
         role_modifier=modifier,
         role_source="group",
     )
+
+
+def _non_state_force(doc: Doc, i: int) -> str | None:
+    """The collective a "<rebel|opposition|...> <forces|fighters|...>" at token ``i`` names
+    ("rebels" for "rebel forces"), else None."""
+    if i + 1 >= len(doc) or doc[i + 1].lower_ not in ARMED_BODY_NOUNS:
+        return None
+    return NON_STATE_FORCE_MODIFIERS.get(doc[i].lower_)
 
 
 def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
@@ -990,6 +1012,10 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
         j = m.end
         # One lower-case modifier may come between ("Georgian opposition protesters",
         # "Syrian security forces").
+        if j < len(doc) and (force := _non_state_force(doc, j)) is not None:
+            # "Syrian rebel forces": the rebels of Syria, not Syria's forces.
+            out.append(_group_mention(doc, m.start, j + 1, m.text, sent_of, role=force))
+            continue
         if j + 1 < len(doc) and doc[j].is_lower and doc[j + 1].lower_ in GROUP_NOUNS:
             j += 1
         if j >= len(doc) or doc[j].lower_ not in GROUP_NOUNS or doc[j].ent_type_:
@@ -997,7 +1023,10 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
         out.append(_group_mention(doc, m.start, j, m.text, sent_of))
     taken = {i for g in out for i in range(g.start, g.end)}
     for tok in doc:
-        if tok.i in taken or tok.lower_ not in GROUP_PLACE_NOUNS or not tok.is_lower:
+        force = _non_state_force(doc, tok.i - 1) if tok.i > 0 else None
+        if tok.i in taken or not tok.is_lower:
+            continue
+        if tok.lower_ not in GROUP_PLACE_NOUNS and force is None:
             continue
         after = tok.i + 1
         if (
@@ -1008,7 +1037,8 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
             continue
         place = places.get(after + 1)
         if place is not None and sent_of[place.start] == sent_of[tok.i]:
-            out.append(_group_mention(doc, tok.i, tok.i, place.text, sent_of))
+            start = tok.i - 1 if force is not None else tok.i
+            out.append(_group_mention(doc, start, tok.i, place.text, sent_of, role=force))
     return out
 
 
