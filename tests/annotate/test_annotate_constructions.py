@@ -503,3 +503,17 @@ def test_a_plea_of_not_guilty_admits_no_act(analyse: Analyse) -> None:
     _, candidates = analyse("Jane Doe pleaded not guilty on Monday to threatening Tom Reyes.")
     (threaten,) = _rows(candidates, "threaten")
     assert threaten.agent_mention_index is None
+
+
+def test_result_clause_parsed_as_subject_gives_the_patient(analyse: Analyse) -> None:
+    mentions, candidates = analyse(
+        "The Senate met on Tuesday.\n"
+        "Holloway then cast her vote, resulting in Reyes's amendment being rejected."
+    )
+    (reject,) = _rows(candidates, "reject")
+    # the parse makes "resulting" the subject of "rejected": the amendment was rejected
+    assert reject.is_passive
+    assert reject.patient_text == "Reyes's amendment"
+    assert reject.object_lemma == "amendment"
+    assert reject.patient_mention_index is not None
+    assert _mention(mentions, reject.patient_mention_index) == "Reyes"

@@ -162,6 +162,8 @@ REACTION_NOUNS = frozenset(
      "news", "wave", "waves", "outrage", "ire", "anger", "rebuke", "censure", "fine",
      "penalty", "suspension", "ban", "reprimand", "thanks", "plaudit", "plaudits", "kudos"}
 )  # fmt: skip
+# Verbs of a consequence ("resulting in X being rejected", "leading to Y being freed").
+RESULT_LEMMAS = frozenset({"result", "lead"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj"})
 PREP_DEPS = frozenset({"prep", "dative"})
@@ -899,8 +901,30 @@ def _lists_members(prep: Token) -> bool:
 def agents_and_patients(verb: Token) -> tuple[list[Token], list[Token]]:
     """Heads of the logical agents and patients (relative pronouns resolved)."""
     dateline = dateline_tokens(verb.doc)
-    subj = [named for t in _subjects_plain(verb, dateline) for named in _named_appositions(t)]
+    subj = [
+        named
+        for t in _subjects_plain(verb, dateline)
+        for result in _result_subjects(t)
+        for named in _named_appositions(result)
+    ]
     return _agents_and_patients(verb, subj)
+
+
+def _result_subjects(tok: Token) -> list[Token]:
+    """The subject of a result clause the parser made a clausal subject: in "cast her
+    vote, resulting in X's amendment being rejected" the parse has "resulting" as the
+    subject of "rejected"; the amendment is. ``[tok]`` for any other subject."""
+    if tok.dep_ not in {"csubj", "csubjpass"} or tok.lemma_.lower() not in RESULT_LEMMAS:
+        return [tok]
+    found = [
+        t
+        for prep in tok.children
+        if prep.dep_ == "prep" and prep.lower_ in {"in", "to"}
+        for pobj in prep.children
+        if pobj.dep_ == "pobj" and pobj.pos_ in {"NOUN", "PROPN"}
+        for t in expand_conjuncts(pobj)
+    ]
+    return found or [tok]
 
 
 def _subjects_plain(verb: Token, dateline: frozenset[int]) -> list[Token]:
