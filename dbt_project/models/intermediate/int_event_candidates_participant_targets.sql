@@ -8,7 +8,7 @@
 }}
 
 {#- The preferred prepositional participant of each event candidate that can be its
-    target (one row per candidate that has one): the clause's own participants before one
+    target (one row per candidate; a null target where none can be): the clause's own participants before one
     the annotator inherited from an earlier sentence of the paragraph (a target only for
     roots in var inherited_target_roots), the pattern's own target prepositions first,
     then the order of var target_prepositions. Never the agent's own actor, the press, a
@@ -119,12 +119,11 @@ participant_actors as (
 
 ),
 
-final as (
+chosen_participants as (
 
     select
         article_id,
         candidate_index,
-        annotated_at,
         participant_actor_id as target_actor_id,
         struct_extract(participant, 'inherited_from_sentence') is not null as is_inherited
 
@@ -195,6 +194,26 @@ final as (
             ),
             participant_position
     ) = 1
+
+),
+
+-- One row per candidate (a null target where no participant can be one), so that an
+-- article annotated again replaces all of its rows (delete+insert by article).
+final as (
+
+    select
+        candidates.article_id,
+        candidates.candidate_index,
+        candidates.annotated_at,
+        chosen_participants.target_actor_id,
+        coalesce(chosen_participants.is_inherited, false) as is_inherited
+
+    from candidates
+
+    left join chosen_participants
+        on
+            candidates.article_id = chosen_participants.article_id
+            and candidates.candidate_index = chosen_participants.candidate_index
 
 )
 
