@@ -451,3 +451,27 @@ def test_reannotation_is_mapped_over_batch_files(tmp_path: Path) -> None:
     assert wh.load_pending(mapped, spool)["annotated"] == 6
     assert annotate_warehouse(str(mapped), workers=1)["annotated"] == 0
     assert _rows(mapped) == _rows(direct)
+
+
+def test_the_stage_api_maps_reannotation_like_the_dag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan_annotation -> parse_batch (each file) -> load_raw, as news_nightly chains
+    them: every pending article annotated, nothing left for the annotate stage."""
+    from newsevents import pipeline
+
+    monkeypatch.setenv("NEWSEVENTS_FETCH_BATCH_SIZE", "3")
+    work = tmp_path / "warehouse.work.duckdb"
+    _add_articles(work, ARTICLES)
+    settings = {
+        "work_db": str(work),
+        "work_dir": str(tmp_path / "warehouse.work"),
+        "spool_dir": str(tmp_path / "warehouse.work" / "spool"),
+        "spacy_model": None,
+    }
+    paths = pipeline.plan_annotation(settings)
+    assert len(paths) == 2  # 4 articles in batches of 3
+    assert [pipeline.parse_batch(settings, path)["parsed"] for path in paths] == [3, 1]
+    assert pipeline.load_raw(settings)["annotated"] == 4
+    assert pipeline.plan_annotation(settings) == []
+    assert pipeline.annotate(settings)["annotated"] == 0
