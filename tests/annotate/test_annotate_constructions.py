@@ -517,3 +517,18 @@ def test_result_clause_parsed_as_subject_gives_the_patient(analyse: Analyse) -> 
     assert reject.object_lemma == "amendment"
     assert reject.patient_mention_index is not None
     assert _mention(mentions, reject.patient_mention_index) == "Reyes"
+
+
+def test_phrases_inside_a_document_s_content_are_not_the_act_s_participants(
+    analyse: Analyse,
+) -> None:
+    _, candidates = analyse(
+        "The White House released the transcript of the call with Jane Doe on Friday. "
+        "Ruritania pledged $1 billion in aid to Tarsia."
+    )
+    (release,) = _rows(candidates, "release")
+    preps = [p["prep"] for p in json.loads(release.participants or "[]")]
+    assert "with" not in preps  # the call was with Doe; the transcript went to no one
+    (pledge,) = _rows(candidates, "pledge")
+    to = [p["text"] for p in json.loads(pledge.participants or "[]") if p["prep"] == "to"]
+    assert to == ["Tarsia"]  # an amount's content keeps its phrases

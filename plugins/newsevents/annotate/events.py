@@ -525,6 +525,13 @@ PLACE_PREPS = frozenset({"in", "across", "throughout", "near", "around", "of"})
 # Prepositions of an amount or content phrase on the object whose own prepositional
 # phrases still belong to the verb ("pledged $1 billion in aid to Ukraine").
 OBJECT_CONTENT_PREPS = frozenset({"in", "of"})
+# Objects that are documents: the phrases of their content ("the transcript of a call
+# with X") describe the document, they do not name whom the act is for.
+DOCUMENT_NOUNS = frozenset(
+    {"transcript", "report", "record", "recording", "letter", "statement", "summary", "memo",
+     "memorandum", "document", "video", "footage", "photo", "photograph", "readout",
+     "minutes", "copy", "account", "log", "email", "tape", "audio", "text"}
+)  # fmt: skip
 # Verbs whose coordinated subjects act on each other ("Kishida and Sunak signed a
 # pact", "X and Y met"): each subject gets the others as "with" participants.
 RECIPROCAL_LEMMAS = frozenset(
@@ -1216,10 +1223,12 @@ def _participant_pairs(verb: Token, patient: Token | None) -> list[tuple[Token, 
     """Prepositional phrases on the verb and the object, and on the object's content phrase.
 
     "pledged $1 billion in aid to Ukraine": "to Ukraine" hangs on "aid", the object of
-    the amount's "in"; it still names whom the verb is for.
+    the amount's "in"; it still names whom the verb is for. Not for a document
+    (:data:`DOCUMENT_NOUNS`): in "released the transcript of a call with X" the call's
+    phrases say what the document is about, not whom it was released to.
     """
     heads: list[Token | None] = [verb, patient]
-    if patient is not None:
+    if patient is not None and patient.lemma_.lower() not in DOCUMENT_NOUNS:
         heads.extend(
             pobj for prep, pobj in _prep_phrases([patient]) if prep.lower_ in OBJECT_CONTENT_PREPS
         )
