@@ -278,3 +278,14 @@ def test_rebel_and_opposition_forces_are_groups_not_the_state(analyse: Analyse) 
     by_index = {m.mention_index: m for m in mentions}
     assert shelled.agent_mention_index is not None
     assert by_index[shelled.agent_mention_index].text == "Syrian rebel forces"
+
+
+def test_a_demonym_before_government_names_the_state(analyse: Analyse) -> None:
+    mentions, _ = analyse(
+        "The Russian government said it would respond, and Indonesian authorities denied "
+        "it. Russian poets read on Monday."
+    )
+    refs = {m.text: (m.role, m.role_modifier) for m in mentions if m.label == "ROLE_REF"}
+    assert refs["The Russian government"] == ("government", "Russian")
+    assert refs["Indonesian authorities"] == ("authorities", "Indonesian")
+    assert not any("poets" in text for text in refs)

@@ -225,3 +225,14 @@ def test_a_collective_given_a_name_is_an_organisation(parse: Callable[[str], Doc
     # A person or a place given a name is not a collective.
     doc = parse("A man called Jo Bloggs phoned the office.")
     assert [m.label for m in extract_mentions(doc) if m.text == "Jo Bloggs"] == ["PERSON"]
+
+
+def test_a_demonym_before_a_noun_of_its_state_is_a_people(nlp: Language, seeds: Path) -> None:
+    (seeds / "countries.csv").write_text(
+        "country_code,iso2,name,demonym,capital,wikidata_id\nRUR,RR,Ruritania,Ruritanian,Strel,\n",
+        encoding="utf-8",
+    )
+    pipe = KnownNames(nlp, seeds)
+    doc = pipe(_doc(nlp, "The Ruritanian government denied it, a Ruritanian poet said.", []))
+    # Before a noun of the state only: "Ruritanian poet" is no act of the state.
+    assert [(e.text, e.label_, e.start) for e in doc.ents] == [("Ruritanian", "NORP", 1)]

@@ -32,7 +32,9 @@ is the test; ``mentions`` links the acronym's mentions to the name.
 A collective given a name ("a group called the Porch Sitters", "a coalition of
 farmers, known as Green Acres Now", "she called the group the Porch Sitters") names an
 organisation (ORG), found by :func:`named_groups` when the NER missed or mislabelled
-it; the same words elsewhere in the article are that organisation too.
+it; the same words elsewhere in the article are that organisation too. A one-word
+demonym of the dictionary the NER missed before a noun of its state ("the Indonesian
+government", "Peruvian authorities") is a NORP entity (:meth:`KnownNames.state_demonyms`).
 
 The matcher is built once per process (the model is loaded once per worker) from the
 seeds in :data:`SEEDS` (``NEWSEVENTS_SEEDS`` overrides); about 30k patterns take a
@@ -137,6 +139,13 @@ COLLECTIVE_NOUNS: frozenset[str] = frozenset(
 # Verbs that give a name: "called X", "named X", "dubbed X", "known as X".
 NAMING_VERBS: frozenset[str] = frozenset({"called", "named", "dubbed", "known", "calling", "calls"})
 MAX_GROUP_NAME_TOKENS = 8
+# Nouns of a state's own bodies and agents: a demonym before one names that state.
+STATE_NOUNS: frozenset[str] = frozenset(
+    {"government", "authorities", "officials", "military", "army", "navy", "troops",
+     "police", "ministry", "president", "premier", "embassy", "parliament", "regime",
+     "administration", "delegation", "diplomats", "ambassador", "minister", "leader",
+     "prime", "foreign", "defence", "defense", "state", "cabinet", "junta", "coast"}
+)  # fmt: skip
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -403,11 +412,14 @@ class KnownNames:
     """
 
     def __init__(self, nlp: Language, seeds: Path | None = None) -> None:
+        known = known_names(seeds or seeds_dir())
         self.names = {
-            _key(name): label
-            for name, label in known_names(seeds or seeds_dir()).items()
-            if _usable(_key(name), label)
+            _key(name): label for name, label in known.items() if _usable(_key(name), label)
         }
+        # One-word demonyms ("Indonesian"): a people before a noun of its state.
+        self.demonyms = frozenset(
+            name for name, label in known.items() if label == "NORP" and " " not in name
+        )
         # All-capital text (bylines, kickers) names known actors too: "BY U.S. CUSTOMS AND
         # BORDER PROTECTION".
         self.upper = {name.upper(): label for name, label in self.names.items()}
@@ -448,7 +460,24 @@ class KnownNames:
         groups = named_groups(doc)
         if groups:
             doc.ents = _put_names(list(doc.ents), groups)
+        states = self.state_demonyms(doc)
+        if states:
+            doc.ents = sorted([*doc.ents, *states], key=lambda s: s.start)
         return doc
+
+    def state_demonyms(self, doc: Doc) -> list[Span]:
+        """NORP spans for a known demonym the NER missed before a noun of its state
+        ("the Indonesian government", "Peruvian authorities")."""
+        found: list[Span] = []
+        for tok in doc[:-1]:
+            if (
+                not tok.ent_type_
+                and tok.text in self.demonyms
+                and doc[tok.i + 1].lower_ in STATE_NOUNS
+                and not doc[tok.i + 1].ent_type_
+            ):
+                found.append(Span(doc, tok.i, tok.i + 1, label="NORP"))
+        return found
 
 
 def _put_acronym_names(ents: list[Span], defined: list[tuple[Span, Span]]) -> list[Span]:

@@ -104,6 +104,11 @@ NON_STATE_FORCE_MODIFIERS: dict[str, str] = {
     "separatist": "separatists", "militia": "militias", "guerrilla": "guerrillas",
     "militant": "militants", "jihadist": "militants", "paramilitary": "paramilitaries",
 }  # fmt: skip
+# "the Indonesian government": a people's name before its state's government names the
+# state as an actor (a ROLE_REF with the demonym as modifier).
+GOVERNMENT_NOUNS: frozenset[str] = frozenset(
+    {"government", "authorities", "administration", "regime"}
+)
 ARMED_BODY_NOUNS: frozenset[str] = frozenset(
     {"forces", "troops", "fighters", "units", "groups", "army", "brigades", "factions"}
 )
@@ -1042,6 +1047,30 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
     return out
 
 
+def _government_references(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> list[Mention]:
+    """ROLE_REF mentions for "[the] <demonym> government|authorities|administration|regime":
+    the state the people's name stands for, named as an actor (the demonym alone is only
+    a modifier, no mention of the country)."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.label != "NORP" or m.end >= len(doc) or doc[m.end].lower_ not in GOVERNMENT_NOUNS:
+            continue
+        start = m.start - 1 if m.start > 0 and doc[m.start - 1].lower_ == "the" else m.start
+        out.append(
+            _span_mention(
+                doc,
+                start,
+                m.end + 1,
+                "ROLE_REF",
+                sent_of[start],
+                role=doc[m.end].text,
+                role_modifier=m.text,
+                role_source="role_reference",
+            )
+        )
+    return out
+
+
 def extract_mentions(doc: Doc) -> list[Mention]:
     """Entity mentions of ``doc`` in text order, with roles and antecedent links."""
     merge_name_particles(doc)
@@ -1066,6 +1095,12 @@ def extract_mentions(doc: Doc) -> list[Mention]:
         if not any(i in in_group for i in range(r.start, r.end))
     ]
     refs += groups
+    in_refs = {i for r in refs for i in range(r.start, r.end)}
+    refs += [
+        r
+        for r in _government_references(doc, mentions, sent_of)
+        if not any(i in in_refs for i in range(r.start, r.end))
+    ]
     ordered = sorted(mentions + refs, key=lambda m: (m.start_char, -m.end_char, m.label))
     # Renumber, keeping surname links pointing at the same mentions (new ones have -1).
     renumber = {m.mention_index: i for i, m in enumerate(ordered) if m.mention_index >= 0}
