@@ -7,6 +7,8 @@ invented article.
 - A bare "the government" with no country word names the article's country.
 - A proposal rejected with no agent named, in an article that names a legislature, is
   that chamber's act ("Senator X's amendment was rejected" after a Senate debate).
+- What a named speaker says another named actor should do is the speaker's demand on it
+  ("X told a rally that the Senate should reject the bill").
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ BODY = (
     "Kenya's finance minister said the budget would be published in June.\n"
     "The Senate debated the finance bill on Wednesday.\n"
     "Senator Peter Otieno's amendment was rejected.\n"
-    "Mary Njeri was taken into custody on Friday."
+    "Mary Njeri was taken into custody on Friday.\n"
+    "Jane Wanjiku told a rally in Nairobi that the Senate should reject the finance bill."
 )
 PUBLISHED = datetime(2024, 5, 16, 8, 0)
 
@@ -138,3 +141,12 @@ def test_agentless_rejection_of_a_proposal_is_the_chamber_s(constructions_db: Pa
     assert rejection["event_code"][:2] == "12"
     assert rejection["source_name"] == "Senate", rejection
     assert rejection["target_name"] == "Peter Otieno", rejection
+
+
+def test_what_a_speaker_says_another_should_do_is_a_demand(constructions_db: Path) -> None:
+    demands = [r for r in _candidates(constructions_db, "reject") if r["object_lemma"] == "bill"]
+    assert len(demands) == 1, _candidates(constructions_db, "reject")
+    (demand,) = demands
+    assert (demand["coding_status"], demand["event_code"]) == ("coded", "100"), demand
+    assert demand["source_name"] == "Jane Wanjiku", demand
+    assert demand["target_name"] == "Senate", demand

@@ -14,7 +14,9 @@
     statement ("in a statement") or the fuller body holding the agent's one-word body name
     ("the Court" and "the European Court of ..."); else the preferred participant; else,
     for a guilty plea (var court_pleas), the state it is made to: the pleader's country,
-    else the article's. -#}
+    else the article's. An act a named speaker says another named actor should or must do
+    ("X said the Legislature should fund schools"; var demand_modalities) is coded as the
+    speaker's demand on that actor (var reported_demand_code; is_reported_demand). -#}
 
 with
 
@@ -130,7 +132,7 @@ patient_targets as (
 
 ),
 
-final as (
+targets_chosen as (
 
     select
         patient_targets.*,
@@ -155,6 +157,77 @@ final as (
         on
             patient_targets.article_id = plea_targets.article_id
             and patient_targets.candidate_index = plea_targets.candidate_index
+
+),
+
+-- A statement by a named speaker (root 01, not negated or hedged) and in its sentence an
+-- act that another named actor should or must do (var demand_modalities): "X told the
+-- crowd that the Legislature should fund schools", "Russia must pay, X said" are X's
+-- demand (var reported_demand_code, 100) on that actor, coded on the complement's
+-- candidate (its own modality would leave it uncoded); the nearest statement speaks.
+reported_demands as (
+
+    select
+        complements.article_id,
+        complements.candidate_index,
+        reports.source_actor_id as reporter_actor_id,
+        complements.agent_actor_id as demanded_of_actor_id
+
+    from candidates as complements
+
+    inner join candidates as reports
+        on
+            complements.article_id = reports.article_id
+            and complements.sentence_index = reports.sentence_index
+            and complements.candidate_index != reports.candidate_index
+
+    where
+        list_contains({{ var('demand_modalities') }}, complements.modality)
+        and not complements.is_negated
+        and complements.agent_actor_id is not null
+        -- a demand on "X's associates" is not one on X
+        and not regexp_matches(coalesce(complements.agent_text, ''), '[''’]s\s')
+        and left(reports.act_event_code, 2) = '01'
+        and not reports.is_negated
+        and reports.modality is null
+        and reports.source_actor_id is not null
+        and reports.source_actor_id != complements.agent_actor_id
+
+    qualify row_number() over (
+        partition by complements.article_id, complements.candidate_index
+        order by abs(complements.trigger_start_char - reports.trigger_start_char), reports.candidate_index
+    ) = 1
+
+),
+
+final as (
+
+    select
+        targets_chosen.* replace (
+            case
+                when reported_demands.reporter_actor_id is not null then '{{ var("reported_demand_code") }}'
+                else targets_chosen.act_event_code
+            end as act_event_code,
+            case
+                when reported_demands.reporter_actor_id is null then targets_chosen.modality
+            end as modality,
+            coalesce(reported_demands.reporter_actor_id, targets_chosen.source_actor_id) as source_actor_id,
+            coalesce(
+                reported_demands.reporter_actor_id is null and targets_chosen.is_source_state, false
+            ) as is_source_state,
+            coalesce(reported_demands.demanded_of_actor_id, targets_chosen.target_actor_id) as target_actor_id,
+            coalesce(
+                reported_demands.reporter_actor_id is null and targets_chosen.is_target_inherited, false
+            ) as is_target_inherited
+        ),
+        reported_demands.reporter_actor_id is not null as is_reported_demand
+
+    from targets_chosen
+
+    left join reported_demands
+        on
+            targets_chosen.article_id = reported_demands.article_id
+            and targets_chosen.candidate_index = reported_demands.candidate_index
 
 )
 
