@@ -14,7 +14,14 @@ Also: entities in a dateline other than its place are dropped (the agency credit
 PERSON names split at a particle ("Ursula von" + "der Leyen") are merged; an
 unnamed ministry tagged ORG becomes a ROLE_REF ("the Russian Defence Ministry"), an
 agreement tagged ORG becomes LAW, and "<demonym> <group noun>" ("Georgian
-protesters") a GROUP mention with the demonym as ``role_modifier``.
+protesters") a GROUP mention with the demonym as ``role_modifier``; rebel and opposition
+forces ("Syrian rebel forces") are such a group, never the state they fight, and "the
+<demonym> government" a ROLE_REF of that state.
+
+An acronym links to the one name in the article whose initials it spells (antecedent
+link ``acronym``). A family ("the Markovas"), the state of a party marker ("R-Texas"), a
+headline gerund before a surname and a sentence-opening common noun the NER took for a
+person are no mentions; a footnote number glued to a name is left out of its text.
 """
 
 from __future__ import annotations
