@@ -101,6 +101,8 @@ def _summary_table(summary: dict[str, Any]) -> None:
     if "articles_total" in summary:
         table.add_row("articles in warehouse", str(summary["articles_total"]))
     table.add_row("duplicates", str(summary.get("duplicates", 0)))
+    if summary.get("parsed_in_fetch"):
+        table.add_row("parsed in the fetch stage", str(summary["parsed_in_fetch"]))
     statuses = summary.get("statuses", {})
     if statuses.get("not_modified"):
         table.add_row("not modified", str(statuses["not_modified"]))

@@ -2,10 +2,13 @@
 
 One uninterrupted baseline run and one chain of runs on a second warehouse, each
 killed inside a different stage (fetch, load, annotate, dbt build), then a run that
-completes. The chain's warehouse must end with the same keys and counts as the
-baseline in ``raw.*`` and ``marts.*``; the published analyst copy must never be
-broken: absent until the first complete run, and afterwards the last good copy even
-when a later run is killed inside dbt build.
+completes. The baseline parses in the fetch stage (the default); the chain does too,
+but for the load and annotate kills, so that its warehouse holds articles annotated
+both ways (loaded with their spool file, and by the annotate stage). The chain's
+warehouse must end with the same keys and counts as the baseline in ``raw.*`` and
+``marts.*``; the published analyst copy must never be broken: absent until the first
+complete run, and afterwards the last good copy even when a later run is killed
+inside dbt build.
 
 The kill points are ``newsevents.hooks`` points: the run goes through
 ``crash_runner.py`` (next to this file), whose hook (``NEWSEVENTS_TEST_PAUSE_AT``)
@@ -166,8 +169,12 @@ def crash_env(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dict
     return {"root": root, "sources": sources, "env": env}
 
 
-def _run(crash_env: dict[str, Any], warehouse: Path, pause_at: str | None = None) -> Run:
+def _run(
+    crash_env: dict[str, Any], warehouse: Path, pause_at: str | None = None, parse: bool = True
+) -> Run:
     env = dict(crash_env["env"])
+    if not parse:  # parsing left to the annotate stage
+        env["NEWSEVENTS_PARSE_IN_FETCH"] = "0"
     if pause_at:
         env[ENV_PAUSE_AT] = pause_at
         env[ENV_PAUSE_S] = str(RUN_TIMEOUT_S)
@@ -175,9 +182,11 @@ def _run(crash_env: dict[str, Any], warehouse: Path, pause_at: str | None = None
     return Run(env, args, crash_env["root"] / f"{warehouse.stem}.log")
 
 
-def _kill_inside(crash_env: dict[str, Any], warehouse: Path, stage: str) -> list[str]:
+def _kill_inside(
+    crash_env: dict[str, Any], warehouse: Path, stage: str, parse: bool = True
+) -> list[str]:
     if stage in KILL_AFTER_S:
-        run = _run(crash_env, warehouse, MARK_ONLY)
+        run = _run(crash_env, warehouse, MARK_ONLY, parse)
         run.wait_for(stage)
         time.sleep(KILL_AFTER_S[stage])
         points = list(run.points)
@@ -185,7 +194,7 @@ def _kill_inside(crash_env: dict[str, Any], warehouse: Path, stage: str) -> list
         assert NEXT_POINT[stage] not in points, f"{stage} ended before the kill: {points}"
         assert run.process.returncode == -signal.SIGKILL
         return points
-    run = _run(crash_env, warehouse, stage)
+    run = _run(crash_env, warehouse, stage, parse)
     run.wait_for(stage)
     time.sleep(0.5)  # let the pause begin (the marker is printed just before it)
     run.kill()
@@ -215,21 +224,31 @@ def test_killed_runs_recover_to_the_uninterrupted_result(crash_env: dict[str, An
     work_db = chain_wh.parent / "warehouse.work.duckdb"
     spool = chain_wh.parent / "warehouse.work" / "spool"
 
-    # fetch: the first batch is spooled, the second never fetched.
+    # fetch: the first batch is spooled (parsed there: it carries the annotations),
+    # the second never fetched.
     _kill_inside(crash_env, chain_wh, "fetch")
     assert len(list(spool.glob("*"))) == 1
     assert _published_state(chain_wh) is None
 
-    # load: killed inside a spool file's open transaction.
-    _kill_inside(crash_env, chain_wh, "load")
+    # load: killed inside the oldest spool file's open transaction (the parsed batch,
+    # articles and annotations inserted, not committed). This run and the next parse
+    # nothing in fetch, so the second batch's articles load without annotations and
+    # the annotate stage has work to be killed in.
+    _kill_inside(crash_env, chain_wh, "load", parse=False)
     assert list(spool.glob("*")), "the killed load left its spool files for the next run"
     assert _published_state(chain_wh) is None
     with duckdb.connect(str(work_db), read_only=True) as con:
         rows = con.execute("select count(*) from raw.articles").fetchone()
+        annotations = con.execute(
+            "select count(*) from information_schema.tables where table_name = 'annotations'"
+        ).fetchone()
+        if annotations and annotations[0]:
+            annotations = con.execute("select count(*) from raw.annotations").fetchone()
     assert rows is not None and rows[0] < ARTICLES  # the open transaction rolled back
+    assert annotations == (0,), "no annotation row of the rolled-back transaction"
 
     # annotate, then dbt build: killed a few seconds in.
-    _kill_inside(crash_env, chain_wh, "annotate")
+    _kill_inside(crash_env, chain_wh, "annotate", parse=False)
     assert _published_state(chain_wh) is None
     _kill_inside(crash_env, chain_wh, "transform")
     assert _published_state(chain_wh) is None
