@@ -1,4 +1,6 @@
-{#- Every actor that is mentioned or that a mentioned person is an official of:
+{#- Every actor that is mentioned, that a mentioned person is an official of, or that
+    an event names without a mention of its own (a bare "the government" is the
+    article's country):
     dictionary actors with their seed attributes, and actors outside the dictionary
     with the type from the NER label and country/sector from the role found next to
     the name (the most frequent value across mentions; ties alphabetical). -#}
@@ -20,6 +22,22 @@ dictionary as (
 affiliations as (
 
     select * from {{ ref('int_actor_affiliations_derived') }}
+
+),
+
+coded_candidates as (
+
+    select * from {{ ref('int_event_candidates_coded') }}
+
+),
+
+event_actor_ids as (
+
+    select source_actor_id as actor_id from coded_candidates
+    where is_coded and source_actor_id is not null
+    union
+    select target_actor_id as actor_id from coded_candidates
+    where is_coded and target_actor_id is not null
 
 ),
 
@@ -45,6 +63,8 @@ actor_ids as (
     select actor_id from mention_stats
     union
     select affiliated_actor_id as actor_id from affiliations
+    union
+    select actor_id from event_actor_ids
 
 ),
 
