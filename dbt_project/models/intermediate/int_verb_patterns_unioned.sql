@@ -93,6 +93,15 @@ imported_block_patterns as (
         cameo_verbs.particle is null
         and cameo_verbs.preposition is null
         and cameo_verbs.object_lemma is null
+        -- a verb of leaving takes the place or post it leaves as its object ("will depart
+        -- the ministry for a job abroad", "left the party for a rival"): a block pattern
+        -- that names no object of its own ("go for" -> 042) would make what is left the
+        -- party met, so those patterns are not applied to verbs of leaving
+        and not (
+            cameo_verbs.lemma in ('depart', 'leave', 'quit', 'exit', 'egress', 'abandon')
+            and cameo_verb_patterns.object_lemmas is null
+            and cameo_verb_patterns.prep_object_lemmas is null
+        )
 
 ),
 
