@@ -211,11 +211,17 @@ def _query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
 
 
+# Skipped by design: the mapped re-annotation has no batch when every article came
+# parsed from the fetch stage (the first run) or nothing is new (the second).
+MAY_SKIP = {"parse_batch"}
+
+
 def _failed_tasks(run: Run) -> dict[str, list[str]]:
     return {
         task_id: states
         for task_id, states in run.result["task_states"].items()
         if any(state != "success" for state in states)
+        and not (task_id in MAY_SKIP and set(states) == {"skipped"})
     }
 
 
@@ -272,8 +278,13 @@ def test_every_task_succeeds(runs: Runs) -> None:
     assert len(states["discover"]) == 3
     assert len(states["fetch_batch"]) >= 1
     assert any(task_id.startswith("dbt.") for task_id in states)
-    for task_id in ("load_raw", "annotate", "docs", "publish", "summary"):
+    for task_id in ("load_raw", "load_annotations", "annotate", "docs", "publish", "summary"):
         assert states[task_id] == ["success"], task_id
+    # The fetch task parsed the articles; the writer only loaded them.
+    xcoms = runs.first.result["xcoms"]
+    parsed = sum(result["parsed"] for result in xcoms["fetch_batch"])
+    assert parsed > 0 and xcoms["load_raw"][0]["annotated"] == parsed
+    assert xcoms["annotate"][0]["annotated"] == 0
 
 
 def test_served_articles_reach_the_marts(runs: Runs) -> None:
