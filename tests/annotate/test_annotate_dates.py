@@ -49,6 +49,8 @@ def test_exact_dates(text: str, expected: date) -> None:
         ("last year", date(2023, 1, 1), date(2023, 12, 31)),
         ("in 2020", date(2020, 1, 1), date(2020, 12, 31)),
         ("February 2022", date(2022, 2, 1), date(2022, 2, 28)),
+        ("in 1884", date(1884, 1, 1), date(1884, 12, 31)),
+        ("March 1848", date(1848, 3, 1), date(1848, 3, 31)),
     ],
 )
 def test_ranges_have_no_single_date(text: str, start: date, end: date) -> None:

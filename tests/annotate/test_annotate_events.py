@@ -172,6 +172,20 @@ def test_relative_pronoun_and_clause_dates(analyse: Analyse) -> None:
     assert (collapse.date_text, collapse.event_date) == ("on May 3", date(2024, 5, 3))
 
 
+def test_when_clause_takes_the_date_it_hangs_on(analyse: Analyse) -> None:
+    _, candidates = analyse(
+        "The town became a major trade hub in 1884, when Governor Alan Pike hosted "
+        "the regional summit."
+    )
+    (host,) = _rows(candidates, "host")
+    assert host.date_resolution == "range"
+    assert (host.event_date_start, host.event_date_end) == (date(1884, 1, 1), date(1884, 12, 31))
+    # a clause without "when" keeps the article's date
+    _, candidates = analyse("Governor Alan Pike hosted the regional summit, which began in 1902.")
+    (host,) = _rows(candidates, "host")
+    assert host.date_resolution == "article_date"
+
+
 def test_particle_and_last_week_range(analyse: Analyse) -> None:
     _, candidates = analyse("Scholz and Macron set up a task force last week.")
     rows = _rows(candidates, "set")

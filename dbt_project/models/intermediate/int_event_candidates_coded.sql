@@ -99,6 +99,13 @@ coded as (
             when candidates.act_event_code is null then 'no_pattern'
             when event_codes.event_code is null then coalesce(modalities.reason, 'hedged')
             when candidates.source_actor_id is null then 'no_source_actor'
+            -- an act the article dates years before its publication ("in 1990, when the
+            -- minister signed the accord", "in 2015 the ministry had signed a deal") is
+            -- the story's background, not news of this article
+            when
+                candidates.event_date_end
+                < candidates.article_date - {{ var('background_event_days') }}
+                then 'background'
             when
                 candidates.target_actor_id is null
                 -- acts CAMEO codes without a counterpart keep a null target

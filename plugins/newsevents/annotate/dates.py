@@ -44,7 +44,7 @@ NUMBER_WORDS = {
 }  # fmt: skip
 LEADING_WORDS = re.compile(r"^(?:(?:on|in|at|since|by|from|during|until|of|the)\s+)+")
 
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR = r"(?P<year>(?:1[5-9]|20)\d\d)"
 _MONTH = r"(?P<month>[a-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b")
@@ -97,7 +97,7 @@ def is_time_point(text: str) -> bool:
         return True
     if words & set(MONTHS) and (re.search(r"\d", t) or len(words) <= 3):
         return True
-    if re.search(r"\b(?:19|20)\d\d\b", t) and not re.search(r"\byears?\b", t):
+    if re.search(r"\b(?:1[5-9]|20)\d\d\b", t) and not re.search(r"\byears?\b", t):
         return True
     if re.search(r"\b(?:last|this|next)\s+(?:week|month|year)\b", t):
         return True

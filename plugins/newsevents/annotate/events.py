@@ -1472,7 +1472,28 @@ def date_expression(verb: Token, depth: int = 0) -> tuple[int, int] | None:
             return tok.i, tok.i + 1
     if verb.dep_ in {"xcomp", "conj"} and depth < MAX_CLIMB and verb.head.i != verb.i:
         return date_expression(verb.head, depth + 1)
-    return None
+    return _when_clause_date(verb)
+
+
+def _when_clause_date(verb: Token) -> tuple[int, int] | None:
+    """The date a "when" clause hangs on ("in 1990, when the minister signed the
+    accord"): that date is the clause's time, so it dates the clause's act."""
+    head = verb.head
+    if (
+        verb.dep_ not in {"relcl", "advcl"}
+        or head.i == verb.i
+        or head.ent_type_ not in TEMPORAL_LABELS
+        or not any(c.dep_ == "advmod" and c.lower_ == "when" for c in verb.children)
+    ):
+        return None
+    doc = verb.doc
+    start = head.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = head.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return (start, end) if is_time_point(doc[start:end].text) else None
 
 
 @dataclass(frozen=True)
