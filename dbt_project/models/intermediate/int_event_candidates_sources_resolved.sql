@@ -171,7 +171,17 @@ with_agents as (
     select
         candidates.*,
         coalesce(
-            agents.actor_id,
+            -- an interviewer's questions and remarks to the interviewee ("the anchor
+            -- asked the voter") are not events (var interviewer_act_roots)
+            case
+                when
+                    not coalesce(
+                        agents.is_interviewer
+                        and list_contains({{ var('interviewer_act_roots') }}, left(candidates.act_event_code, 2)),
+                        false
+                    )
+                    then agents.actor_id
+            end,
             case
                 when
                     candidates.agent_mention_index is null
