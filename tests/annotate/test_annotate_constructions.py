@@ -340,10 +340,10 @@ def test_a_relative_or_aide_is_not_the_person_named_through_them(analyse: Analys
 
 
 def test_wish_with_its_own_subject_is_still_a_wish(analyse: Analyse) -> None:
-    _, candidates = analyse("Most Americans want Congress to investigate Trump if he lied.")
+    _, candidates = analyse("Most Kenyans want Parliament to investigate Ruto if he lied.")
     (investigate,) = _rows(candidates, "investigate")
     assert investigate.modality == "wants_to"  # what they want has not happened
-    _, done = analyse("Congress investigated Trump last year.")
+    _, done = analyse("Parliament investigated Ruto last year.")
     (investigated,) = _rows(done, "investigate")
     assert investigated.modality is None
 
@@ -508,7 +508,7 @@ def test_a_plea_of_not_guilty_admits_no_act(analyse: Analyse) -> None:
 def test_result_clause_parsed_as_subject_gives_the_patient(analyse: Analyse) -> None:
     mentions, candidates = analyse(
         "The Senate met on Tuesday.\n"
-        "Holloway then cast her vote, resulting in Reyes's amendment being rejected."
+        "Holloway then voted with the majority, resulting in Reyes's amendment being rejected."
     )
     (reject,) = _rows(candidates, "reject")
     # the parse makes "resulting" the subject of "rejected": the amendment was rejected

@@ -351,18 +351,18 @@ def test_headline_common_noun_of_a_person_is_the_body_s_named_agent_of_that_act(
     parse: Callable[[str], Doc],
 ) -> None:
     body = (
-        "A Ruritanian man pleaded guilty on Monday to threatening a senator, prosecutors said.\n"
-        "Tomas Varga, 41, pleaded guilty to threatening Senator Ann Holloway in a phone call.\n"
+        "A Ruritanian man pleaded guilty on Monday to plotting against a senator, police said.\n"
+        "Tomas Varga, 41, pleaded guilty to plotting to harm Senator Ann Holloway.\n"
         "Ann Holloway thanked the police."
     )
-    result = _annotate(parse, "Ruritanian man pleads guilty to threatening to kill Holloway", body)
+    result = _annotate(parse, "Ruritanian man pleads guilty to plotting to kill Holloway", body)
     by_index = {m.mention_index: m for m in result.mentions}
     title = [
         c for c, p in zip(result.candidates, result.candidate_parts, strict=True) if p == TITLE_PART
     ]
     rows = {c.trigger_lemma: c for c in title}
-    # the plea, the threat and the threatened killing are the pleader's, named in the body
-    for lemma in ("plead", "threaten", "kill"):
+    # the plea, the plot and the plotted killing are the pleader's, named in the body
+    for lemma in ("plead", "plot", "kill"):
         assert rows[lemma].agent_text == "Ruritanian man"  # the evidence keeps the noun
         assert by_index[rows[lemma].agent_mention_index].text == "Tomas Varga"
     # the body's own rows are untouched: the unnamed man of its first sentence stays unnamed

@@ -402,7 +402,7 @@ def link_headline_role_nouns(
     candidates: list[C],
     candidate_parts: Sequence[str],
 ) -> list[C]:
-    """A headline's unnamed person ("New York man pleads guilty to ...", "Former aide
+    """A headline's unnamed person ("Ruritanian man confesses to ...", "Former aide
     charged with ...") is the person the body names doing the same act: the headline
     clause's agent (patient when passive) that is a common noun of a person
     (:func:`_unnamed_person_phrase`) points at the named person who is the agent (patient)
