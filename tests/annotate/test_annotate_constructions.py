@@ -351,7 +351,7 @@ def test_wish_with_its_own_subject_is_still_a_wish(analyse: Analyse) -> None:
 def test_pronoun_keeps_the_person_an_earlier_pronoun_subject_stands_for(analyse: Analyse) -> None:
     mentions, candidates = analyse(
         "Tomas Varga faces ten years in prison. "
-        "He was arrested in April over a call to the office of Senator Ann Holloway. "
+        "He was detained last spring over a call to the office of Senator Ann Holloway. "
         "During the call, he insulted the senator's staff and threatened Holloway."
     )
     # the subject "He" of the middle sentence is Varga: the person named in it (not a
@@ -386,11 +386,11 @@ def test_modified_lawmakers_are_not_the_committee(analyse: Analyse) -> None:
 def test_role_noun_subject_across_a_paragraph_and_the_pronoun_after_it(analyse: Analyse) -> None:
     mentions, candidates = analyse(
         "Rep. Tom Reyes criticised the plan on Monday.\n"
-        "The three-term congressman will leave the House for a job with Governor Lisa Wong, "
+        "The three-term congressman will quit Congress to work for Governor Lisa Wong, "
         "a decision he announced on Tuesday."
     )
-    (leave,) = _rows(candidates, "leave")
-    assert _mention(mentions, leave.agent_mention_index) == "Tom Reyes"  # a Rep. fits
+    (quit_,) = _rows(candidates, "quit")
+    assert _mention(mentions, quit_.agent_mention_index) == "Tom Reyes"  # a Rep. fits
     (announce,) = _rows(candidates, "announce")
     # "he" follows the congressman, the subject, not the governor named just before it
     assert _mention(mentions, announce.agent_mention_index) == "Tom Reyes"
@@ -431,8 +431,8 @@ def test_quoted_first_person_is_the_speaker_and_would_call_on_is_an_appeal(
     mentions, candidates = analyse(
         "The Ruritanian Government announced new quarantine rules on Friday.\n"
         "Ann Holloway criticised the rules on Monday.\n"
-        'Speaking in Parliament, the Labour MP said: "It does not need to be like this.\n'
-        "\"I'd call on ministers to work with the airlines.\n"
+        'Speaking in Parliament, the Labour MP said: "These rules will cost jobs.\n'
+        '"I would call on ministers to talk to the airlines.\n'
         '"I went to the airport last week and saw the queues."'
     )
     # "the Labour MP": the person named just before, not the party
@@ -441,7 +441,7 @@ def test_quoted_first_person_is_the_speaker_and_would_call_on_is_an_appeal(
     (call,) = _rows(candidates, "call")
     assert call.agent_text == "I"
     assert _mention(mentions, call.agent_mention_index) == "Ann Holloway"  # the one quoted
-    assert call.modality is None  # "I'd call on": the appeal is made, not hypothetical
+    assert call.modality is None  # "I would call on": the appeal is made, not hypothetical
     # bare "ministers" are the government named before
     assert _mention(mentions, call.patient_mention_index) == "The Ruritanian Government"
     # a story told in the past tense is an anecdote: that "I" stays unnamed
@@ -465,7 +465,7 @@ def test_quoted_first_person_of_an_unnamed_speaker_stays_unnamed(analyse: Analys
 def test_the_offer_of_people_standing_for_a_body_is_the_body_s(analyse: Analyse) -> None:
     mentions, candidates = analyse(
         "The nurses, members of the Northland Nurses Union, offered to staff the clinic for "
-        "free.\nThe Northland Health Board did not accept the offer."
+        "free.\nThe Northland Health Board has not accepted the offer."
     )
     (reject,) = _rows(candidates, "reject")  # a stated refusal of the offer
     assert _mention(mentions, reject.agent_mention_index) == "The Northland Health Board"
@@ -477,13 +477,13 @@ def test_conduct_noun_of_phrase_names_whose_conduct_act_noun_of_phrase_does_not(
     analyse: Analyse,
 ) -> None:
     mentions, candidates = analyse(
-        "Senator Tom Reyes raised questions about the judgment of another official, Jane Doe, "
+        "Senator Tom Reyes raised questions about the conduct of a fellow official, Jane Doe, "
         "on Monday. He also condemned the invasion of Ruritania."
     )
     (raise_,) = _rows(candidates, "raise")
     (about,) = [p for p in json.loads(raise_.participants or "[]") if p["prep"] == "about"]
-    assert about["text"] == "the judgment"
-    assert _mention(mentions, about["mention_index"]) == "Jane Doe"  # as "Doe's judgment"
+    assert about["text"] == "the conduct"
+    assert _mention(mentions, about["mention_index"]) == "Jane Doe"  # as "Doe's conduct"
     (condemn,) = _rows(candidates, "condemn")
     assert condemn.patient_mention_index is None  # "the invasion of X" names what was invaded
 

@@ -260,7 +260,7 @@ def test_adjective_complement_is_the_object_lemma(analyse: Analyse) -> None:
 
 def test_person_named_after_the_place_of_an_office_is_the_agent(analyse: Analyse) -> None:
     mentions, candidates = analyse(
-        "Former U.S. ambassador to the Ukraine Mary Jones testified before the committee"
+        "Former U.S. ambassador to Ruritania Mary Jones testified before the committee"
         " on Friday. Jones said she was shocked."
     )
     assert _mention(mentions, _rows(candidates, "testify")[0].agent_mention_index) == "Mary Jones"

@@ -216,7 +216,7 @@ def test_an_acronym_links_to_the_name_it_spells(parse: Callable[[str], Doc]) -> 
 def test_a_collective_given_a_name_is_an_organisation(parse: Callable[[str], Doc]) -> None:
     doc = parse(
         "A group of retired teachers, known as The Porch Sitters, endorsed the mayor. "
-        "Asked why she called the group the Porch Sitters, Ms. Ruiz laughed."
+        "Asked about the name, Ms. Ruiz said she called the group the Porch Sitters."
     )
     orgs = [m.text for m in extract_mentions(doc) if m.label == "ORG"]
     assert orgs == ["Porch Sitters", "Porch Sitters"]

@@ -2,7 +2,7 @@
 invented article.
 
 - A detention or seizure named by its object keeps a null target when the detainee or
-  the owner is unnamed ("took custody of three men", "seized 40 kilos of heroin",
+  the owner is unnamed ("took custody of two suspects", "seized 40 kilos of heroin",
   "found cocaine": var null_target_object_codes); a bare "arrested two men" does not.
 - A bare "the government" with no country word names the article's country.
 - A proposal rejected with no agent named, in an article that names a legislature, is
@@ -27,7 +27,7 @@ BODY = (
     "NAIROBI - Kenya's parliament met in Nairobi on Tuesday to debate the budget.\n"
     "The Drug Enforcement Administration seized 40 kilos of heroin at the port of "
     "Mombasa on Monday.\n"
-    "The Drug Enforcement Administration took custody of three men on Sunday.\n"
+    "The Drug Enforcement Administration took custody of two suspects on Sunday.\n"
     "The Federal Bureau of Investigation arrested two men on Saturday.\n"
     "Researchers found evidence of fraud in the accounts.\n"
     "Opposition leader Jane Wanjiku called on the government to publish the budget.\n"

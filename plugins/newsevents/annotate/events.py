@@ -367,7 +367,7 @@ DEPENDANT_NOUNS = frozenset(
      "colleague"}
 )  # fmt: skip
 # Nouns of someone's conduct or standing: their "of" phrase names whose it is, as a
-# possessor would ("questions about the judgment of X": about X's judgment). Act nouns
+# possessor would ("doubts about the judgment of X": about X's judgment). Act nouns
 # are not among them: "the invasion of X" names what was invaded.
 CONDUCT_NOUNS = frozenset(
     {"judgment", "judgement", "conduct", "behavior", "behaviour", "handling", "credibility",
@@ -454,7 +454,7 @@ CONTROL_MODALITY = {
     "encourage": "encouraged_to",
     "demand": "demanded_to",
 }
-# Verbs of an appeal that a first person makes by saying "I would ..." ("I'd call on
+# Verbs of an appeal that a first person makes by saying "I would ..." ("I'd urge
 # ministers to act", "we would urge the council to ...").
 APPEAL_LEMMAS = frozenset(
     {"call", "urge", "ask", "appeal", "encourage", "implore", "beg", "invite", "request"}
@@ -918,8 +918,8 @@ def agents_and_patients(verb: Token) -> tuple[list[Token], list[Token]]:
 
 
 def _result_subjects(tok: Token) -> list[Token]:
-    """The subject of a result clause the parser made a clausal subject: in "cast her
-    vote, resulting in X's amendment being rejected" the parse has "resulting" as the
+    """The subject of a result clause the parser made a clausal subject: in "voted
+    with the majority, resulting in X's amendment being rejected" the parse has "resulting" as the
     subject of "rejected"; the amendment is. ``[tok]`` for any other subject."""
     if tok.dep_ not in {"csubj", "csubjpass"} or tok.lemma_.lower() not in RESULT_LEMMAS:
         return [tok]
@@ -1339,7 +1339,7 @@ def modality(verb: Token, depth: int = 0) -> str | None:
             if found in {"will", "shall"} and verb.dep_ == "relcl":
                 return "described"  # "the summit that Japan will host": no stated intent
             if found == "would" and _performative_appeal(verb):
-                return None  # "I'd call on ministers to ...": the appeal is made by saying it
+                return None  # "I'd urge ministers to ...": the appeal is made by saying it
             return found
     if verb.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in verb.children
@@ -2108,7 +2108,7 @@ def extract_candidates(
                 and verb.tag_ in PRESENT_TAGS
                 and (person := antecedents.quote_speaker(agent_tok)) is not None
             ):
-                # '"I'd call on ministers to ...," Doe said': the one quoted, for what the
+                # '"I'd urge ministers to ...," Doe said': the one quoted, for what the
                 # quote does now (an appeal, a stance); a story told in the past ("I went
                 # to the clinic") is an anecdote, left unnamed.
                 agent = _Phrase(agent.text, agent.start_char, agent.end_char, person.mention_index)

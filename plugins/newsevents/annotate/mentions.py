@@ -555,8 +555,8 @@ def _raw_entity_mentions(doc: Doc, sent_of: list[int]) -> tuple[list[Mention], s
         if _name_key(doc, start, end) in NON_ACTOR_NAMES:
             continue
         role: RolePhrase | None = None
-        # A title phrase glued before an honorific ("Leader of Government Business Dr
-        # Amery Browne", tagged PERSON or ORG): a person named from the honorific on.
+        # A title phrase glued before an honorific ("Minister of Rural Affairs Dr
+        # Jo Bloggs", tagged PERSON or ORG): a person named from the honorific on.
         honorifics = [i for i in range(start + 1, end - 1) if doc[i].lower_ in HONORIFICS]
         if label in {"PERSON", "ORG"} and honorifics:
             start, label = honorifics[-1], "PERSON"
