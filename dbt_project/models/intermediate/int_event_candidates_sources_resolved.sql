@@ -245,22 +245,7 @@ with_agents as (
 -- immigration; var state_authority_pattern): the most mentioned, then the first named.
 article_authorities as (
 
-    select
-        article_id,
-        actor_id
-
-    from resolved_mentions
-
-    where
-        actor_id is not null
-        and regexp_matches(coalesce(mention_text, ''), '{{ var("state_authority_pattern") }}')
-
-    group by article_id, actor_id
-
-    qualify row_number() over (
-        partition by article_id
-        order by count(*) desc, min(mention_index) asc
-    ) = 1
+    {{ most_mentioned_actor_matching('resolved_mentions', var('state_authority_pattern')) }}
 
 ),
 
@@ -319,22 +304,7 @@ state_sources as (
 -- text): the most mentioned, then the first named.
 article_chambers as (
 
-    select
-        article_id,
-        actor_id
-
-    from resolved_mentions
-
-    where
-        actor_id is not null
-        and regexp_matches(coalesce(mention_text, ''), '{{ var("legislature_name_pattern") }}')
-
-    group by article_id, actor_id
-
-    qualify row_number() over (
-        partition by article_id
-        order by count(*) desc, min(mention_index) asc
-    ) = 1
+    {{ most_mentioned_actor_matching('resolved_mentions', var('legislature_name_pattern')) }}
 
 ),
 
