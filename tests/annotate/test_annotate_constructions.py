@@ -532,3 +532,27 @@ def test_phrases_inside_a_document_s_content_are_not_the_act_s_participants(
     (pledge,) = _rows(candidates, "pledge")
     to = [p["text"] for p in json.loads(pledge.participants or "[]") if p["prep"] == "to"]
     assert to == ["Tarsia"]  # an amount's content keeps its phrases
+
+
+def test_naming_with_a_negative_evaluative_predicate_disapproves(analyse: Analyse) -> None:
+    mentions, candidates = analyse("Senator Jo Bloggs called Governor Ann Roe a liar on Tuesday.")
+    (call,) = _rows(candidates, "call")
+    assert _mention(mentions, call.agent_mention_index) == "Jo Bloggs"
+    assert _mention(mentions, call.patient_mention_index) == "Ann Roe"
+    assert call.object_lemma == "liar"  # the verb pattern codes call + liar as 111
+
+
+def test_evaluated_small_clause_subject_is_the_patient(analyse: Analyse) -> None:
+    _, candidates = analyse("Ann Roe called Jo Bloggs's decision heartbreaking.")
+    (call,) = _rows(candidates, "call")
+    assert call.object_lemma == "heartbreaking"
+    assert call.patient_text is not None and "Bloggs" in call.patient_text
+
+
+def test_neutral_naming_is_no_event(analyse: Analyse) -> None:
+    _, candidates = analyse(
+        "The Acme Union called the strike a success. Ann Roe called the group The Porch Sitters."
+    )
+    for call in _rows(candidates, "call"):
+        assert call.patient_text is None  # naming addresses no one: no target, no 111
+        assert call.object_lemma not in {"success", "sitters"}

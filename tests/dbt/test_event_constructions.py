@@ -9,6 +9,8 @@ invented article.
   that chamber's act ("Senator X's amendment was rejected" after a Senate debate).
 - What a named speaker says another named actor should do is the speaker's demand on it
   ("X told a rally that the Senate should reject the bill").
+- Naming with a negative evaluative predicate is a denunciation ("X called Y a liar":
+  111 by X on Y); neutral naming ("called the debate a success") is no event.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ BODY = (
     "The Senate debated the finance bill on Wednesday.\n"
     "Senator Peter Otieno's amendment was rejected.\n"
     "Mary Njeri was taken into custody on Friday.\n"
-    "Jane Wanjiku told a rally in Nairobi that the Senate should reject the finance bill."
+    "Jane Wanjiku told a rally in Nairobi that the Senate should reject the finance bill.\n"
+    "Jane Wanjiku called Peter Otieno a liar on Thursday.\n"
+    "The finance minister called the debate a success."
 )
 PUBLISHED = datetime(2024, 5, 16, 8, 0)
 
@@ -127,8 +131,24 @@ def test_bare_arrest_and_other_findings_are_not_coded_without_target(
 
 
 def test_bare_government_is_the_article_country(constructions_db: Path) -> None:
-    calls = [r for r in _candidates(constructions_db, "call") if r["coding_status"] == "coded"]
+    calls = [
+        r
+        for r in _candidates(constructions_db, "call")
+        if r["coding_status"] == "coded" and r["event_code"][:2] == "02"
+    ]
     assert [(r["event_code"][:2], r["target_name"]) for r in calls] == [("02", "Kenya")], calls
+
+
+def test_naming_someone_a_liar_is_a_denunciation(constructions_db: Path) -> None:
+    coded = [r for r in _candidates(constructions_db, "call") if r["coding_status"] == "coded"]
+    denounced = [r for r in coded if r["event_code"] == "111"]
+    assert [(r["source_name"], r["target_name"]) for r in denounced] == [
+        ("Jane Wanjiku", "Peter Otieno")
+    ], coded
+    assert [r["object_lemma"] for r in denounced] == ["liar"]
+    # "called the debate a success" names; it codes nothing.
+    assert all(r["object_lemma"] != "success" for r in coded), coded
+    assert len(coded) == 2, coded
 
 
 def test_agentless_rejection_of_a_proposal_is_the_chamber_s(constructions_db: Path) -> None:

@@ -517,6 +517,18 @@ DIRECTIVE_LEMMAS = frozenset(
 BENEFIT_LEMMAS = frozenset({"help", "support", "assist", "aid", "protect", "defend", "rebuild"})
 # Verbs that name something when they take two objects ("which China calls Ren'ai Jiao").
 NAMING_LEMMAS = frozenset({"call", "name", "dub", "label", "term", "brand", "rename"})
+# Negative evaluative predicates of a naming verb: "called X a liar", "called Y's vote
+# 'shameful'" disapproves of X (or of Y, the owner); any other predicate ("called the
+# strike a success", "called the group The Porch Sitters") is naming, not an event. The
+# predicate becomes the candidate's object lemma so a verb pattern codes it (111).
+EVALUATIVE_PREDICATES = frozenset(
+    {
+        "terrorist", "liar", "criminal", "crook", "thug", "traitor", "racist", "fraud",
+        "disgrace", "disgraceful", "shameful", "shame", "heartbreaking", "reckless",
+        "outrageous", "irresponsible", "dishonest", "corrupt", "incompetent", "despicable",
+        "appalling", "unacceptable", "cowardly", "coward", "hypocrite", "hypocritical",
+    }
+)  # fmt: skip
 # Prepositions that aim an act at something ("fired at", "strikes on", "sanctions
 # against"); a named place inside their unnamed object ("cities across Ukraine") is
 # added with the same preposition, as the place is what the act is aimed at.
@@ -945,7 +957,42 @@ def _subjects_plain(verb: Token, dateline: frozenset[int]) -> list[Token]:
     ]
 
 
+def evaluative_predicate(verb: Token) -> Token | None:
+    """The negative evaluative predicate of a naming verb ("called X a liar" -> liar,
+    "called X a terrorist state" -> terrorist), or None."""
+    if verb.lemma_.lower() not in NAMING_LEMMAS:
+        return None
+    for c in verb.children:
+        if c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"}:
+            words = [c, *(a for a in c.children if a.dep_ in {"amod", "compound"})]
+        elif c.dep_ in OBJECT_DEPS:
+            # "called Y's remarks 'reckless'": an adjective after its noun is the predicate.
+            words = [a for a in c.children if a.dep_ == "amod" and a.i > c.i]
+        else:
+            continue
+        for t in words:
+            if t.lower_ in EVALUATIVE_PREDICATES or t.lemma_.lower() in EVALUATIVE_PREDICATES:
+                return t
+    return None
+
+
+def _evaluated(verb: Token) -> list[Token]:
+    """What a naming verb evaluates: its object, or the subject of its small clause
+    ("called Y's decision heartbreaking")."""
+    for c in verb.children:
+        if c.dep_ in OBJECT_DEPS:
+            return [resolve_relative(t) for t in expand_conjuncts(c)]
+    for c in verb.children:
+        if c.dep_ in {"oprd", "acomp", "xcomp", "ccomp"}:
+            for s in c.children:
+                if s.dep_ in {"nsubj", "poss"}:  # "called Y's reversal 'heartbreaking'"
+                    return expand_conjuncts(s)
+    return []
+
+
 def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], list[Token]]:
+    if not is_passive(verb) and evaluative_predicate(verb) is not None:
+        return subj, _evaluated(verb)  # "X called Y a liar": X disapproves of Y
     objects = [
         resolve_relative(t)
         for c in verb.children
@@ -2150,7 +2197,13 @@ def extract_candidates(
                             candidate_index=len(out),
                             prepositions=preps,
                             object_lemma=(
-                                object_lemma(stood_for[patient_tok.i])
+                                (
+                                    evaluated.lower_
+                                    if evaluated.lower_ in EVALUATIVE_PREDICATES
+                                    else evaluated.lemma_.lower()
+                                )
+                                if (evaluated := evaluative_predicate(verb)) is not None
+                                else object_lemma(stood_for[patient_tok.i])
                                 if patient_tok is not None
                                 else complement_lemma(verb)
                             ),
