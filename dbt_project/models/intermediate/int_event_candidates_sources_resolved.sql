@@ -27,14 +27,7 @@ with
 
 candidates as (
 
-    select * from {{ ref('int_event_candidates_matched_to_patterns') }}
-
-    {% if is_incremental() %}
-        where annotated_at >= (
-            select coalesce(max(this.annotated_at), cast('1900-01-01' as timestamp))
-            from {{ this }} as this
-        )
-    {% endif %}
+    {{ rows_since_last_build(ref('int_event_candidates_matched_to_patterns')) }}
 
 ),
 
