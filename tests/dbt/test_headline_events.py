@@ -7,13 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
-from conftest import article_row, insert_row
-from newsevents.schema import ALL_DDL
-from newsevents.transform import dbt
+from conftest import annotated_warehouse, article_row, query_rows
 
 TITLE = "Germany condemns Iran over missile test | The Example Times"
 HEADLINE = "Germany condemns Iran over missile test"
@@ -27,31 +23,14 @@ PUBLISHED = datetime(2024, 5, 16, 8, 0)  # a Thursday: "on Tuesday" is 2024-05-1
 
 @pytest.fixture(scope="module")
 def headline_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from newsevents.annotate import annotate_warehouse
-
     path = tmp_path_factory.mktemp("headline") / "warehouse.work.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        for ddl in ALL_DDL:
-            con.execute(ddl)
-        row = article_row("headline1", "example", PUBLISHED, BODY)
-        row.update(title=TITLE, site_name="The Example Times", domain="example.com")
-        insert_row(con, "raw.articles", row)
-    finally:
-        con.close()
-    annotate_warehouse(str(path), workers=1)
-    dbt.build(str(path))
+    row = article_row("headline1", "example", PUBLISHED, BODY)
+    row.update(title=TITLE, site_name="The Example Times", domain="example.com")
+    annotated_warehouse(path, row, workers=1)
     return path
 
 
-def _rows(path: Path, sql: str) -> list[dict[str, Any]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-    finally:
-        con.close()
+_rows = query_rows
 
 
 def test_headline_event_is_one_event_with_the_body_mention(headline_db: Path) -> None:
