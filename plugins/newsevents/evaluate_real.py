@@ -61,12 +61,13 @@ DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "eval" / "real.duckdb"
 # dictionaries and resolution (measured: actors R=0.936 P=0.855, country 0.947), events
 # precision with them (P=0.558). Session 4 (actors R=0.950 P=0.890, country 0.955, events
 # R=0.455 P=0.913, relations 0.625) and session 5 (actors R=0.993 P=0.905, country 0.971,
-# events R=0.636 P=0.933 -> 1.000 after the precision rules, relations 0.677): the floors below.
+# events R=0.636 -> 0.651 P=0.933 -> 1.000 after the precision rules, relations 0.688):
+# the floors below.
 REAL_EVAL_FLOORS: dict[str, float] = {
     "actors_recall": 0.97,
     "actors_precision": 0.88,
     "country_accuracy": 0.95,
-    "events_recall": 0.60,
+    "events_recall": 0.62,
     "events_precision": 0.95,
     "relations_recall": 0.65,
 }
