@@ -19,11 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
-from conftest import article_row, insert_row
-from newsevents.schema import ALL_DDL
-from newsevents.transform import dbt
+from conftest import annotated_warehouse, article_row, query_rows
 
 BODY = (
     "NAIROBI - Kenya's parliament met in Nairobi on Tuesday to debate the budget.\n"
@@ -46,31 +43,14 @@ PUBLISHED = datetime(2024, 5, 16, 8, 0)
 
 @pytest.fixture(scope="module")
 def constructions_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from newsevents.annotate import annotate_warehouse
-
     path = tmp_path_factory.mktemp("constructions") / "warehouse.work.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        for ddl in ALL_DDL:
-            con.execute(ddl)
-        row = article_row("constructions1", "example", PUBLISHED, BODY)
-        row.update(title="Kenya budget debate", site_name="The Example Times", domain="example.com")
-        insert_row(con, "raw.articles", row)
-    finally:
-        con.close()
-    annotate_warehouse(str(path), workers=1)
-    assert dbt.build(str(path))["success"]
+    row = article_row("constructions1", "example", PUBLISHED, BODY)
+    row.update(title="Kenya budget debate", site_name="The Example Times", domain="example.com")
+    assert annotated_warehouse(path, row, workers=1)["success"]
     return path
 
 
-def _rows(path: Path, sql: str) -> list[dict[str, Any]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-    finally:
-        con.close()
+_rows = query_rows
 
 
 def _candidates(path: Path, lemma: str) -> list[dict[str, Any]]:
