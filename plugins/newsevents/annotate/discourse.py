@@ -162,14 +162,23 @@ class _Context:
         newlines = [m.start() for m in re.finditer("\n", text)]
         sent_of = sentence_index_by_token(doc)
         self.paragraph: dict[int, int] = {}
-        self.tokens: dict[int, list[Token]] = {}
-        for tok in doc:
-            sentence = sent_of[tok.i]
+        # per sentence, its words of PRESENCE_LEMMAS (all that places() looks at)
+        self.presence: dict[int, list[Token]] = {}
+        strings = doc.vocab.strings
+        presence: dict[int, bool] = {}  # lemma id -> is a presence lemma, asked once per lemma
+        # Arrays, not a Token per word.
+        rows = doc.to_array(["IDX", "LEMMA"]).tolist() if len(doc) else []
+        for i, (idx, lemma) in enumerate(rows):
+            sentence = sent_of[i]
             if sentence < 0:
                 continue
             if sentence not in self.paragraph:
-                self.paragraph[sentence] = bisect.bisect_right(newlines, tok.idx)
-            self.tokens.setdefault(sentence, []).append(tok)
+                self.paragraph[sentence] = bisect.bisect_right(newlines, idx)
+            wanted = presence.get(lemma)
+            if wanted is None:
+                wanted = presence[lemma] = strings[lemma].lower() in PRESENCE_LEMMAS
+            if wanted:
+                self.presence.setdefault(sentence, []).append(doc[i])
         self.mention_of_token: dict[int, int] = {}
         for m in sorted(mentions, key=lambda m: m.end - m.start):
             for i in range(m.start, m.end):
@@ -190,9 +199,7 @@ class _Context:
     def places(self, sentence: int, agent_key: str) -> list[int]:
         """GPE mentions the agent "was in" / "arrived in" in ``sentence``."""
         out: list[int] = []
-        for tok in self.tokens.get(sentence, []):
-            if tok.lemma_.lower() not in PRESENCE_LEMMAS:
-                continue
+        for tok in self.presence.get(sentence, []):
             if not any(
                 self.entities.key(self.mention_of_token.get(s.i)) == agent_key
                 for s in own_subjects(tok)

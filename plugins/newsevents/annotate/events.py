@@ -128,10 +128,12 @@ from __future__ import annotations
 
 import json
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from newsevents.annotate.dates import WEEKDAYS, article_date, is_time_point, resolve_date
@@ -616,6 +618,9 @@ class MentionIndex:
         for m in mentions:
             for i in range(m.start, m.end):
                 self._by_token.setdefault(i, []).append(m)
+        # _phrase of a token, by token index: an index serves one Doc, and the same agent
+        # or object comes back for every candidate it is part of.
+        self.phrases: dict[int, _Phrase] = {}
 
     @staticmethod
     def _best(found: Iterable[Mention]) -> Mention | None:
@@ -724,7 +729,22 @@ def resolve_relative(tok: Token) -> Token:
     return tok
 
 
+PASSIVE_CACHE_KEY = "newsevents_passive"
+
+
 def is_passive(verb: Token) -> bool:
+    """The verb is in the passive (remembered per token of the Doc: asked once per
+    candidate and again by the agent and patient rules)."""
+    cache = verb.doc.user_data.get(PASSIVE_CACHE_KEY)
+    if cache is None:
+        cache = verb.doc.user_data[PASSIVE_CACHE_KEY] = {}
+    found = cache.get(verb.i)
+    if found is None:
+        found = cache[verb.i] = _is_passive(verb)
+    return found  # type: ignore[no-any-return]
+
+
+def _is_passive(verb: Token) -> bool:
     if any(c.dep_ in {"auxpass", "nsubjpass", "csubjpass"} for c in verb.children):
         return True
     return (verb.dep_ == "acl" and verb.tag_ == "VBN") or _reduced_passive(verb)
@@ -1503,12 +1523,59 @@ def _sentence_may_hold_date(verb: Token) -> bool:
     return sentence_index_by_token(doc)[verb.i] in dated
 
 
+DATE_STARTS_KEY = "newsevents_date_starts"
+
+
+def _date_starts(doc: Doc) -> list[int]:
+    """Indexes, in order, of the tokens :func:`date_expression` can start at: the first
+    token of a DATE/TIME entity, or a bare day word outside any entity."""
+    starts = doc.user_data.get(DATE_STARTS_KEY)
+    if starts is None:
+        strings = doc.vocab.strings
+        temporal = {strings.add(label) for label in TEMPORAL_LABELS}
+        day_words = {strings.add(w) for w in BARE_DATE_WORDS}
+        # ENT_IOB 3 is "B"; an ENT_TYPE of 0 is no entity.
+        rows = doc.to_array(["ENT_TYPE", "ENT_IOB", "LOWER"]).tolist() if len(doc) else []
+        starts = doc.user_data[DATE_STARTS_KEY] = [
+            i
+            for i, (ent_type, iob, lower) in enumerate(rows)
+            if (ent_type in temporal and iob == 3) or (ent_type == 0 and lower in day_words)
+        ]
+    return starts  # type: ignore[no-any-return]
+
+
+def _in_clause(tok: Token, verb: Token) -> bool:
+    """``tok`` is one of :func:`clause_tokens` of ``verb``: on its way up to ``verb``
+    no token hangs on its head as a nested clause."""
+    cur = tok
+    while cur.i != verb.i:
+        head = cur.head
+        if head.i == cur.i:
+            return False
+        if cur.dep_ in CLAUSE_DEPS and (cur.pos_ in {"VERB", "AUX"} or cur.dep_ != "conj"):
+            return False
+        cur = head
+    return True
+
+
+def _clause_date_tokens(verb: Token) -> Iterable[Token]:
+    """The tokens of :func:`clause_tokens` that may start a date, in order (the clause
+    lies within the verb's subtree: only the date starts there are checked)."""
+    doc = verb.doc
+    starts = _date_starts(doc)
+    lo, hi = verb.left_edge.i, verb.right_edge.i
+    for i in starts[bisect_left(starts, lo) : bisect_right(starts, hi)]:
+        tok = doc[i]
+        if _in_clause(tok, verb):
+            yield tok
+
+
 def date_expression(verb: Token, depth: int = 0) -> tuple[int, int] | None:
     """Token range of the first time-point expression in the verb's clause."""
     if not _sentence_may_hold_date(verb):
         return None
     doc = verb.doc
-    for tok in clause_tokens(verb):
+    for tok in _clause_date_tokens(verb):
         if tok.ent_type_ in TEMPORAL_LABELS and tok.ent_iob_ == "B":
             end = tok.i + 1
             while end < len(doc) and doc[end].ent_iob_ == "I":
@@ -1554,6 +1621,13 @@ class _Phrase:
 def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
     if tok is None:
         return _Phrase()
+    found = index.phrases.get(tok.i)
+    if found is None:
+        found = index.phrases[tok.i] = _token_phrase(tok, index)
+    return found
+
+
+def _token_phrase(tok: Token, index: MentionIndex) -> _Phrase:
     start, end = phrase_bounds(tok)
     doc = tok.doc
     start_char = doc[start].idx
@@ -1760,15 +1834,19 @@ class PersonAntecedents:
         self._pronouns: dict[int, list[Token]] = {}
         self._worded: set[int] = set()
         self._first_token: dict[int, int] = {}
-        for tok in doc:
-            sentence = self._sent_of[tok.i]
-            self._first_token.setdefault(sentence, tok.i)
-            if tok.is_alpha:
+        strings = doc.vocab.strings
+        subject_deps = {strings.add("nsubj"), strings.add("nsubjpass")}
+        # Arrays, not a Token per word: only subjects are looked at more closely.
+        rows = doc.to_array(["IS_ALPHA", "DEP"]).tolist() if len(doc) else []
+        for i, (alpha, dep) in enumerate(rows):
+            sentence = self._sent_of[i]
+            self._first_token.setdefault(sentence, i)
+            if alpha:
                 self._worded.add(sentence)
-            if tok.dep_ in {"nsubj", "nsubjpass"} and (
-                tok.lower_ in PERSONAL_PRONOUNS or tok.lemma_.lower() in PERSON_ROLE_NOUNS
-            ):
-                self._pronouns.setdefault(sentence, []).append(tok)
+            if dep in subject_deps:
+                tok = doc[i]
+                if tok.lower_ in PERSONAL_PRONOUNS or tok.lemma_.lower() in PERSON_ROLE_NOUNS:
+                    self._pronouns.setdefault(sentence, []).append(tok)
         self._found: dict[int, Mention | None] = {}
         self._index = MentionIndex(mentions)
         self.roles: RoleAntecedents | None = None  # set by RoleAntecedents
@@ -2053,6 +2131,32 @@ class RoleAntecedents:
         return [m for m in bodies if lemma in m.text.lower().replace(".", "").split()]
 
 
+def _patient_parts(
+    verb: Token,
+    patient_tok: Token | None,
+    passive: bool,
+    evaluated: Token | None,
+    stood_for: dict[int, Token],
+    index: MentionIndex,
+) -> tuple[str | None, str | None, list[list[tuple[Token, Token]]]]:
+    """Of one patient of ``verb``: the candidate's ``object_lemma``, its ``prepositions``
+    and its participant lists (:func:`_split_participants`), the same for every agent."""
+    lemma: str | None
+    if evaluated is not None:
+        lemma = (
+            evaluated.lower_
+            if evaluated.lower_ in EVALUATIVE_PREDICATES
+            else evaluated.lemma_.lower()
+        )
+    elif patient_tok is not None:
+        lemma = object_lemma(stood_for[patient_tok.i])
+    else:
+        lemma = complement_lemma(verb)
+    pairs = _participant_pairs(verb, _own_object(verb, patient_tok, passive))
+    preps = " ".join(dict.fromkeys(p.lower_ for p, _ in pairs)) or None
+    return lemma, preps, _split_participants(pairs, index)
+
+
 def extract_candidates(
     doc: Doc, mentions: Sequence[Mention], published: date | None
 ) -> list[Candidate]:
@@ -2063,7 +2167,13 @@ def extract_candidates(
     antecedents = PersonAntecedents(doc, mentions)
     roles = RoleAntecedents(doc, mentions, antecedents)
     out: list[Candidate] = []
-    for verb in doc:
+    # Only verbs and nouns can be triggers: the part-of-speech array picks them without
+    # building a Token for every other word.
+    tags = doc.to_array("POS").tolist() if len(doc) else []
+    for i, pos in enumerate(tags):
+        if pos != VERB and pos != NOUN:
+            continue
+        verb = doc[i]
         nominal = verb.pos_ == "NOUN" and verb.lemma_.lower() in NOMINAL_TRIGGERS
         if verb.pos_ != "VERB" and not nominal:
             continue
@@ -2129,6 +2239,13 @@ def extract_candidates(
         patient_keys = {
             key for t in patients if (key := roles.key(_phrase(t, index).mention_index))
         }
+        # Per patient, what no agent changes: the object's lemma and the participant
+        # phrases (split per coordinated object).
+        evaluated = evaluative_predicate(verb)
+        per_patient = [
+            _patient_parts(verb, patient_tok, passive, evaluated, stood_for, index)
+            for patient_tok in patient_toks
+        ]
         for agent_tok in agent_toks:
             agent = _phrase(agent_tok, index)
             if (
@@ -2171,7 +2288,9 @@ def extract_candidates(
             agent_key = roles.key(agent.mention_index)
             bodies = roles.members_body_finder({agent_key} if agent_key else set())
             partners = [t for t in agents if t is not agent_tok] if reciprocal else []
-            for patient_tok in patient_toks:
+            for patient_tok, (obj_lemma, preps, splits) in zip(
+                patient_toks, per_patient, strict=True
+            ):
                 patient = _phrase(patient_tok, index)
                 if (
                     interview
@@ -2189,24 +2308,12 @@ def extract_candidates(
                     patient = _Phrase(
                         patient.text, patient.start_char, patient.end_char, ref.mention_index
                     )
-                pairs = _participant_pairs(verb, _own_object(verb, patient_tok, passive))
-                preps = " ".join(dict.fromkeys(p.lower_ for p, _ in pairs)) or None
-                for split in _split_participants(pairs, index):
+                for split in splits:
                     out.append(
                         Candidate(
                             candidate_index=len(out),
                             prepositions=preps,
-                            object_lemma=(
-                                (
-                                    evaluated.lower_
-                                    if evaluated.lower_ in EVALUATIVE_PREDICATES
-                                    else evaluated.lemma_.lower()
-                                )
-                                if (evaluated := evaluative_predicate(verb)) is not None
-                                else object_lemma(stood_for[patient_tok.i])
-                                if patient_tok is not None
-                                else complement_lemma(verb)
-                            ),
+                            object_lemma=obj_lemma,
                             agent_text=agent.text,
                             agent_start_char=agent.start_char,
                             agent_end_char=agent.end_char,

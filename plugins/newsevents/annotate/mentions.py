@@ -194,6 +194,31 @@ def extract_sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
+LOWERS_CACHE_KEY = "newsevents_lowers"
+TEXTS_CACHE_KEY = "newsevents_texts"
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """Every token's ``lower_``, built once per Doc from an array (a loop over the
+    tokens would build a Token object per word)."""
+    cached = doc.user_data.get(LOWERS_CACHE_KEY)
+    if cached is None:
+        strings = doc.vocab.strings
+        ids = doc.to_array("LOWER").tolist() if len(doc) else []
+        cached = doc.user_data[LOWERS_CACHE_KEY] = [strings[h] for h in ids]
+    return cached  # type: ignore[no-any-return]
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's ``text``, built once per Doc (as :func:`token_lowers`)."""
+    cached = doc.user_data.get(TEXTS_CACHE_KEY)
+    if cached is None:
+        strings = doc.vocab.strings
+        ids = doc.to_array("ORTH").tolist() if len(doc) else []
+        cached = doc.user_data[TEXTS_CACHE_KEY] = [strings[h] for h in ids]
+    return cached  # type: ignore[no-any-return]
+
+
 SENTENCE_CACHE_KEY = "newsevents_sentences"
 
 
@@ -686,9 +711,10 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
     # Untagged proper nouns that match a full name seen anywhere earlier.
     full_names = [m for m in mentions if m.label == "PERSON" and m.end - m.start >= 2]
     keys = {key for m in full_names for key in _short_form_keys(m, doc)}
-    for tok in doc:
+    for i, text in enumerate(token_texts(doc)):
         # The tagger may call a rare surname a noun: a capitalised exact match is enough.
-        if tok.i not in covered and tok.text in keys and tok.text[:1].isupper():
+        if i not in covered and text in keys and text[:1].isupper():
+            tok = doc[i]
             extra.append(
                 Mention(
                     mention_index=-1,
@@ -875,8 +901,16 @@ def _role_references(
     in_person = {i for m in mentions if m.label == "PERSON" for i in range(m.start, m.end)}
     possessors = {m.end: m for m in mentions if m.label in POSSESSOR_LABELS and m.end < len(doc)}
     refs: list[Mention] = []
+    lowers = token_lowers(doc)
     i = 0
     while i < len(doc):
+        if not (
+            i in possessors
+            or lowers[i] in ROLE_REF_DETERMINERS
+            or lowers[i] in COUNTERPART_DETERMINERS
+        ):
+            i += 1  # neither a possessive nor a determiner: no reference starts here
+            continue
         tok = doc[i]
         modifier: str | None = None
         affiliation: str | None = None
@@ -1034,7 +1068,13 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
             continue
         out.append(_group_mention(doc, m.start, j, m.text, sent_of))
     taken = {i for g in out for i in range(g.start, g.end)}
-    for tok in doc:
+    lowers = token_lowers(doc)
+    for i, lower in enumerate(lowers):
+        # a word that is neither a place noun nor the noun of a non-state force
+        # (_non_state_force) starts nothing: no Token built for it
+        if lower not in GROUP_PLACE_NOUNS and lower not in ARMED_BODY_NOUNS:
+            continue
+        tok = doc[i]
         force = _non_state_force(doc, tok.i - 1) if tok.i > 0 else None
         if tok.i in taken or not tok.is_lower:
             continue
