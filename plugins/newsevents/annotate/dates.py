@@ -23,6 +23,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -87,6 +88,7 @@ def normalise(text: str) -> str:
     return LEADING_WORDS.sub("", text)
 
 
+@lru_cache(maxsize=4096)  # pure; articles repeat their date phrases
 def is_time_point(text: str) -> bool:
     """True for expressions naming a day, week, month or year (not durations)."""
     t = normalise(text)
@@ -183,6 +185,7 @@ def _explicit(t: str, published: date | None) -> ResolvedDate | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # pure, and ResolvedDate is frozen
 def resolve_date(text: str, published: date | None) -> ResolvedDate:
     """Resolve one date expression; see the module docstring for the rules."""
     t = normalise(text)

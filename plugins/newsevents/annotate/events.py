@@ -133,6 +133,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.strings import get_string_id
 from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Token
 
@@ -143,6 +144,8 @@ from newsevents.annotate.mentions import (
     doc_text,
     sentence_bounds,
     sentence_index_by_token,
+    token_lowers,
+    word_ids,
 )
 from newsevents.annotate.roles import ROLE_LAST_WORDS
 
@@ -697,8 +700,22 @@ def _same_name(tok: Token, other: Token) -> bool:
     return all(t.ent_iob_ == "I" for t in tok.doc[tok.i + 1 : other.i + 1])
 
 
+BOUNDS_CACHE_KEY = "newsevents_phrase_bounds"
+
+
 def phrase_bounds(head: Token) -> tuple[int, int]:
-    """Token range of the noun phrase ending at ``head`` (its left dependents, no conjuncts)."""
+    """Token range of the noun phrase ending at ``head`` (its left dependents, no conjuncts);
+    remembered per token."""
+    cache = head.doc.user_data.get(BOUNDS_CACHE_KEY)
+    if cache is None:
+        cache = head.doc.user_data[BOUNDS_CACHE_KEY] = {}
+    found = cache.get(head.i)
+    if found is None:
+        found = cache[head.i] = _phrase_bounds(head)
+    return found  # type: ignore[no-any-return]
+
+
+def _phrase_bounds(head: Token) -> tuple[int, int]:
     left = head.i
     for child in head.lefts:
         if child.dep_ not in {"cc", "conj", "punct", "preconj"}:
@@ -1264,25 +1281,43 @@ def _with_coordinated_preps(head: Token) -> list[Token]:
     return out
 
 
+PREP_PHRASES_CACHE_KEY = "newsevents_prep_phrases"
+
+
 def _prep_phrases(heads: Iterable[Token | None]) -> list[tuple[Token, Token]]:
     """(preposition, object) pairs attached to the given heads, non-temporal, in text order."""
     pairs: list[tuple[Token, Token]] = []
     for head in heads:
         if head is None:
             continue
-        for prep in _with_coordinated_preps(head):
-            for pobj in prep.children:
-                if pobj.dep_ == "pobj" and not _is_temporal(pobj):
-                    pairs.extend((prep, t) for t in expand_conjuncts(pobj))
-                elif pobj.dep_ == "pcomp" and pobj.pos_ == "VERB":
-                    # "talks on joining the European Union": the gerund's object.
-                    pairs.extend(
-                        (prep, t)
-                        for obj in pobj.children
-                        if obj.dep_ == "dobj"
-                        for t in expand_conjuncts(obj)
-                    )
+        doc = head.doc
+        cache = doc.user_data.get(PREP_PHRASES_CACHE_KEY)
+        if cache is None:
+            cache = doc.user_data[PREP_PHRASES_CACHE_KEY] = {}
+        found = cache.get(head.i)
+        if found is None:
+            # token indexes (no Token kept in the Doc's user_data)
+            found = cache[head.i] = [(p.i, t.i) for p, t in _head_prep_phrases(head)]
+        pairs.extend((doc[p], doc[t]) for p, t in found)
     pairs.sort(key=lambda pair: (pair[0].i, pair[1].i))
+    return pairs
+
+
+def _head_prep_phrases(head: Token) -> list[tuple[Token, Token]]:
+    """The (preposition, object) pairs of one head, unsorted."""
+    pairs: list[tuple[Token, Token]] = []
+    for prep in _with_coordinated_preps(head):
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and not _is_temporal(pobj):
+                pairs.extend((prep, t) for t in expand_conjuncts(pobj))
+            elif pobj.dep_ == "pcomp" and pobj.pos_ == "VERB":
+                # "talks on joining the European Union": the gerund's object.
+                pairs.extend(
+                    (prep, t)
+                    for obj in pobj.children
+                    if obj.dep_ == "dobj"
+                    for t in expand_conjuncts(obj)
+                )
     return pairs
 
 
@@ -1350,8 +1385,10 @@ def _split_participants(
         by_prep.setdefault(prep.lower_, []).append((prep, pobj))
     for word in SPLIT_PREPOSITIONS:
         group = by_prep.get(word, [])
+        if not 1 < len(group) <= MAX_SPLIT_PARTICIPANTS:
+            continue
         named = sum(index.for_phrase(pobj.i, *phrase_bounds(pobj)) is not None for _, pobj in group)
-        if 1 < len(group) <= MAX_SPLIT_PARTICIPANTS and named > 1:
+        if named > 1:
             rest = [pair for pair in pairs if pair not in group]
             return [sorted([pair, *rest], key=lambda p: (p[0].i, p[1].i)) for pair in group]
     return [pairs]
@@ -1377,9 +1414,23 @@ def _quotes_speech(verb: Token) -> bool:
     return any(t.is_quote for t in verb.doc[start:end])
 
 
+QUESTION_CACHE_KEY = "newsevents_questions"
+
+
 def is_question(verb: Token) -> bool:
-    """The verb's sentence is a question (its last non-quote token is "?")."""
+    """The verb's sentence is a question (its last non-quote token is "?"); remembered
+    per sentence."""
     start, end = sentence_bounds(verb.doc, verb.i)
+    cache = verb.doc.user_data.get(QUESTION_CACHE_KEY)
+    if cache is None:
+        cache = verb.doc.user_data[QUESTION_CACHE_KEY] = {}
+    found = cache.get(start)
+    if found is None:
+        found = cache[start] = _is_question(verb, start, end)
+    return found  # type: ignore[no-any-return]
+
+
+def _is_question(verb: Token, start: int, end: int) -> bool:
     for tok in reversed(verb.doc[start:end]):
         if tok.is_quote or tok.is_space or tok.text in {")", "]"}:
             continue
@@ -1461,6 +1512,9 @@ def _performative_appeal(verb: Token) -> bool:
     )
 
 
+_ACCORDING_ID = get_string_id("according")
+
+
 def reporter(verb: Token) -> Token | None:
     """Subject head of the reporting verb this clause is said under, or of "according to"."""
     cur = verb
@@ -1479,7 +1533,11 @@ def reporter(verb: Token) -> Token | None:
     if "ccording to" not in doc_text(verb.doc):
         return None
     start, end = sentence_bounds(verb.doc, verb.i)
-    for tok in verb.doc[start:end]:
+    lowers = token_lowers(verb.doc)
+    for i in range(start, end):
+        if lowers[i] != _ACCORDING_ID:
+            continue  # (no Token built for the other words)
+        tok = verb.doc[i]
         if tok.lower_ == "according":
             for to in tok.children:
                 if to.lower_ == "to":
@@ -1524,6 +1582,8 @@ def _sentence_may_hold_date(verb: Token) -> bool:
 
 
 DATE_STARTS_KEY = "newsevents_date_starts"
+_TEMPORAL_IDS = word_ids(TEMPORAL_LABELS)
+_DAY_WORD_IDS = word_ids(BARE_DATE_WORDS)
 
 
 def _date_starts(doc: Doc) -> list[int]:
@@ -1531,14 +1591,14 @@ def _date_starts(doc: Doc) -> list[int]:
     token of a DATE/TIME entity, or a bare day word outside any entity."""
     starts = doc.user_data.get(DATE_STARTS_KEY)
     if starts is None:
-        strings = doc.vocab.strings
-        temporal = {strings.add(label) for label in TEMPORAL_LABELS}
-        day_words = {strings.add(w) for w in BARE_DATE_WORDS}
+        temporal, day_words = _TEMPORAL_IDS, _DAY_WORD_IDS
         # ENT_IOB 3 is "B"; an ENT_TYPE of 0 is no entity.
-        rows = doc.to_array(["ENT_TYPE", "ENT_IOB", "LOWER"]).tolist() if len(doc) else []
+        types = doc.to_array("ENT_TYPE").tolist() if len(doc) else []
+        iobs = doc.to_array("ENT_IOB").tolist() if len(doc) else []
+        lowers = token_lowers(doc)
         starts = doc.user_data[DATE_STARTS_KEY] = [
             i
-            for i, (ent_type, iob, lower) in enumerate(rows)
+            for i, (ent_type, iob, lower) in enumerate(zip(types, iobs, lowers, strict=True))
             if (ent_type in temporal and iob == 3) or (ent_type == 0 and lower in day_words)
         ]
     return starts  # type: ignore[no-any-return]
@@ -1837,8 +1897,9 @@ class PersonAntecedents:
         strings = doc.vocab.strings
         subject_deps = {strings.add("nsubj"), strings.add("nsubjpass")}
         # Arrays, not a Token per word: only subjects are looked at more closely.
-        rows = doc.to_array(["IS_ALPHA", "DEP"]).tolist() if len(doc) else []
-        for i, (alpha, dep) in enumerate(rows):
+        alphas = doc.to_array("IS_ALPHA").tolist() if len(doc) else []
+        deps = doc.to_array("DEP").tolist() if len(doc) else []
+        for i, (alpha, dep) in enumerate(zip(alphas, deps, strict=True)):
             sentence = self._sent_of[i]
             self._first_token.setdefault(sentence, i)
             if alpha:

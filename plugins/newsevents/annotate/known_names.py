@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -257,7 +258,30 @@ def spells_initials(words: list[str], acronym: str) -> bool:
     return len(letters) >= 2 and match(0, 0)
 
 
-def acronym_names(doc: Doc) -> list[tuple[Span, Span]]:
+TEXT_CACHE_KEY = "newsevents_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy rebuilds it from the tokens on every access);
+    kept in the Doc's ``user_data``, so the pipe's text serves the rules too."""
+    text = doc.user_data.get(TEXT_CACHE_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_CACHE_KEY] = doc.text
+    return str(text)
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text, cut from the Doc's text by the offset and length arrays: the
+    pipe's loops over all the words build a Token only where a word may start a name."""
+    if not len(doc):
+        return []
+    text = doc_text(doc)
+    offsets = doc.to_array("IDX").tolist()
+    lengths = doc.to_array("LENGTH").tolist()
+    return [text[i : i + n] for i, n in zip(offsets, lengths, strict=True)]
+
+
+def acronym_names(doc: Doc, texts: list[str] | None = None) -> list[tuple[Span, Span]]:
     """(name, acronym) pairs the text defines: "<Name> (<ACR>)" and "<Name>, <ACR>,".
 
     The name is the longest run of capitalised and connecting words right before the
@@ -267,8 +291,11 @@ def acronym_names(doc: Doc) -> list[tuple[Span, Span]]:
     """
     found: list[tuple[Span, Span]] = []
     n = len(doc)
-    for a, tok in enumerate(doc):
-        if a < 2 or not is_acronym(tok.text) or tok.ent_type_ in NOT_NAME_LABELS:
+    for a, tok_text in enumerate(token_texts(doc) if texts is None else texts):
+        if a < 2 or not is_acronym(tok_text):
+            continue
+        tok = doc[a]
+        if tok.ent_type_ in NOT_NAME_LABELS:
             continue
         opener = doc[a - 1].text
         if opener == "(":
@@ -338,6 +365,9 @@ def _name_run(doc: Doc, start: int) -> int | None:
     return end
 
 
+_NAMING_VERB_IDS = frozenset(get_string_id(w) for w in NAMING_VERBS)
+
+
 def named_groups(doc: Doc) -> list[Span]:
     """ORG spans for the names a naming verb gives a collective, and their repeats.
 
@@ -348,7 +378,11 @@ def named_groups(doc: Doc) -> list[Span]:
     returned too.
     """
     names: list[Span] = []
-    for tok in doc:
+    lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+    for i, lower in enumerate(lowers):
+        if lower not in _NAMING_VERB_IDS:
+            continue  # (by the lower-case form's id: no Token built for other words)
+        tok = doc[i]
         if tok.lower_ not in NAMING_VERBS:
             continue
         bearer = None
@@ -427,13 +461,14 @@ class KnownNames:
             nlp.vocab.strings.add(label)
         LOGGER.debug("known names: %d", len(self.names))
 
-    def matches(self, doc: Doc) -> list[Span]:
-        text = doc.text
+    def matches(self, doc: Doc, texts: list[str] | None = None) -> list[Span]:
+        text = doc_text(doc)
         found: list[Span] = []
         n = len(doc)
-        for i, first in enumerate(doc):
-            if not first.text[:1].isupper():
+        for i, word in enumerate(token_texts(doc) if texts is None else texts):
+            if not word[:1].isupper():
                 continue
+            first = doc[i]
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS)):
                 tok = doc[j]
                 if "\n" in doc[j - 1].whitespace_ or tok.is_space:
@@ -451,25 +486,29 @@ class KnownNames:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.matches(doc)
+        texts = token_texts(doc)
+        found = self.matches(doc, texts)
         if found:
             doc.ents = _merge(doc, filter_spans(found))
-        defined = acronym_names(doc)
+        defined = acronym_names(doc, texts)
         if defined:
             doc.ents = _put_acronym_names(list(doc.ents), defined)
         groups = named_groups(doc)
         if groups:
             doc.ents = _put_names(list(doc.ents), groups)
-        states = self.state_demonyms(doc)
+        states = self.state_demonyms(doc, texts)
         if states:
             doc.ents = sorted([*doc.ents, *states], key=lambda s: s.start)
         return doc
 
-    def state_demonyms(self, doc: Doc) -> list[Span]:
+    def state_demonyms(self, doc: Doc, texts: list[str] | None = None) -> list[Span]:
         """NORP spans for a known demonym the NER missed before a noun of its state
         ("the Indonesian government", "Peruvian authorities")."""
         found: list[Span] = []
-        for tok in doc[:-1]:
+        for i, word in enumerate((token_texts(doc) if texts is None else texts)[:-1]):
+            if word not in self.demonyms:
+                continue
+            tok = doc[i]
             if (
                 not tok.ent_type_
                 and tok.text in self.demonyms

@@ -28,13 +28,20 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from newsevents.annotate.known_names import ACRONYM_LABELS, is_acronym, spells_initials
+from newsevents.annotate.known_names import (  # doc_text: the text built once per Doc
+    ACRONYM_LABELS,
+    doc_text,
+    is_acronym,
+    spells_initials,
+)
 from newsevents.annotate.roles import (
     HONORIFICS,
     PORTFOLIO_WORDS,
@@ -170,26 +177,18 @@ class Mention:
     end: int = 0
 
 
-TEXT_CACHE_KEY = "newsevents_text"
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per Doc (spaCy rebuilds it from the tokens on every access)."""
-    text = doc.user_data.get(TEXT_CACHE_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_CACHE_KEY] = doc.text
-    return str(text)
-
-
 def extract_sentences(doc: Doc) -> list[Sentence]:
     """Sentences with offsets into the text, surrounding whitespace trimmed, empty ones dropped."""
     out: list[Sentence] = []
+    # Arrays, not a Token per word: only a sentence's first and last words are built.
+    spaces = doc.to_array("IS_SPACE").tolist() if len(doc) else []
     for sent in doc.sents:
-        tokens = [t for t in sent if not t.is_space]
-        if not tokens:
+        words = [i for i in range(sent.start, sent.end) if not spaces[i]]
+        if not words:
             continue
-        start = tokens[0].idx
-        end = tokens[-1].idx + len(tokens[-1].text)
+        first, last = doc[words[0]], doc[words[-1]]
+        start = first.idx
+        end = last.idx + len(last.text)
         out.append(Sentence(len(out), start, end, doc_text(doc)[start:end]))
     return out
 
@@ -198,24 +197,27 @@ LOWERS_CACHE_KEY = "newsevents_lowers"
 TEXTS_CACHE_KEY = "newsevents_texts"
 
 
-def token_lowers(doc: Doc) -> list[str]:
-    """Every token's ``lower_``, built once per Doc from an array (a loop over the
-    tokens would build a Token object per word)."""
+def word_ids(words: Iterable[str]) -> frozenset[int]:
+    """The string ids (``Token.lower``/``Token.orth`` values) of ``words``."""
+    return frozenset(get_string_id(w) for w in words)
+
+
+def token_lowers(doc: Doc) -> list[int]:
+    """Every token's ``lower`` id (compare with :func:`word_ids`), from an array once per
+    Doc: a loop over the tokens would build a Token object per word."""
     cached = doc.user_data.get(LOWERS_CACHE_KEY)
     if cached is None:
-        strings = doc.vocab.strings
-        ids = doc.to_array("LOWER").tolist() if len(doc) else []
-        cached = doc.user_data[LOWERS_CACHE_KEY] = [strings[h] for h in ids]
+        cached = doc.user_data[LOWERS_CACHE_KEY] = (
+            doc.to_array("LOWER").tolist() if len(doc) else []
+        )
     return cached  # type: ignore[no-any-return]
 
 
-def token_texts(doc: Doc) -> list[str]:
-    """Every token's ``text``, built once per Doc (as :func:`token_lowers`)."""
+def token_texts(doc: Doc) -> list[int]:
+    """Every token's ``orth`` id (its text's; as :func:`token_lowers`)."""
     cached = doc.user_data.get(TEXTS_CACHE_KEY)
     if cached is None:
-        strings = doc.vocab.strings
-        ids = doc.to_array("ORTH").tolist() if len(doc) else []
-        cached = doc.user_data[TEXTS_CACHE_KEY] = [strings[h] for h in ids]
+        cached = doc.user_data[TEXTS_CACHE_KEY] = doc.to_array("ORTH").tolist() if len(doc) else []
     return cached  # type: ignore[no-any-return]
 
 
@@ -711,10 +713,13 @@ def _link_short_forms(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> 
     # Untagged proper nouns that match a full name seen anywhere earlier.
     full_names = [m for m in mentions if m.label == "PERSON" and m.end - m.start >= 2]
     keys = {key for m in full_names for key in _short_form_keys(m, doc)}
-    for i, text in enumerate(token_texts(doc)):
+    key_ids = word_ids(keys)
+    for i, orth in enumerate(token_texts(doc)):
+        if orth not in key_ids:
+            continue  # (the ids of the keys: no Token built for any other word)
+        tok = doc[i]
         # The tagger may call a rare surname a noun: a capitalised exact match is enough.
-        if i not in covered and text in keys and text[:1].isupper():
-            tok = doc[i]
+        if tok.i not in covered and tok.text in keys and tok.text[:1].isupper():
             extra.append(
                 Mention(
                     mention_index=-1,
@@ -893,6 +898,10 @@ def _roles_match(reference: str, held: str) -> bool:
     return _role_head(reference) == "leader" and " ".join(held.lower().split()) in LEADER_ROLES
 
 
+# ids of the words a role reference can start at (besides a possessive)
+_REFERENCE_START_IDS = word_ids(ROLE_REF_DETERMINERS | COUNTERPART_DETERMINERS)
+
+
 def _role_references(
     doc: Doc, mentions: list[Mention], title_tokens: set[int], sent_of: list[int]
 ) -> list[Mention]:
@@ -904,11 +913,7 @@ def _role_references(
     lowers = token_lowers(doc)
     i = 0
     while i < len(doc):
-        if not (
-            i in possessors
-            or lowers[i] in ROLE_REF_DETERMINERS
-            or lowers[i] in COUNTERPART_DETERMINERS
-        ):
+        if not (i in possessors or lowers[i] in _REFERENCE_START_IDS):
             i += 1  # neither a possessive nor a determiner: no reference starts here
             continue
         tok = doc[i]
@@ -1034,6 +1039,11 @@ def _group_mention(
     )
 
 
+# ids of the words _group_mentions' second pass looks at: a place noun, or the noun of a
+# non-state force (_non_state_force)
+_GROUP_START_IDS = word_ids(GROUP_PLACE_NOUNS | ARMED_BODY_NOUNS)
+
+
 def _non_state_force(doc: Doc, i: int) -> str | None:
     """The collective a "<rebel|opposition|...> <forces|fighters|...>" at token ``i`` names
     ("rebels" for "rebel forces"), else None."""
@@ -1072,7 +1082,7 @@ def _group_mentions(doc: Doc, mentions: list[Mention], sent_of: list[int]) -> li
     for i, lower in enumerate(lowers):
         # a word that is neither a place noun nor the noun of a non-state force
         # (_non_state_force) starts nothing: no Token built for it
-        if lower not in GROUP_PLACE_NOUNS and lower not in ARMED_BODY_NOUNS:
+        if lower not in _GROUP_START_IDS:
             continue
         tok = doc[i]
         force = _non_state_force(doc, tok.i - 1) if tok.i > 0 else None
