@@ -371,14 +371,24 @@ text_links as (
         article_date,
         person_actor_id,
         affiliated_actor_id,
+        -- One constant pattern per branch: a pattern chosen per row (a CASE inside
+        -- regexp_extract) is compiled again for every row.
         coalesce(
             role,
             nullif(
-                regexp_extract(
-                    case when link_kind = 'apposition_after' then tail_text else gap_text end,
-                    case when is_place then '({{ office_role }})' else '({{ any_role }})' end,
-                    1
-                ),
+                case
+                    when is_place
+                        then regexp_extract(
+                            case when link_kind = 'apposition_after' then tail_text else gap_text end,
+                            '({{ office_role }})',
+                            1
+                        )
+                    else regexp_extract(
+                        case when link_kind = 'apposition_after' then tail_text else gap_text end,
+                        '({{ any_role }})',
+                        1
+                    )
+                end,
                 ''
             )
         ) as title,
