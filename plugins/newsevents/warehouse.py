@@ -172,6 +172,44 @@ def insert_columns(
         con.execute(statement, [list(column) for column in zip(*rows, strict=True)])
 
 
+# The name the rows of one annotation insert are registered under (a scan of column
+# arrays, the connection's own: unregistered after the insert).
+_ROWS_VIEW = "newsevents_annotation_rows"
+
+
+def insert_column_arrays(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    rows: list[list[Any]],
+    types: dict[str, str],
+) -> None:
+    """Insert ``rows`` (``article_id``, ``annotator_version``, then ``columns``) into
+    ``table``: the columns as NumPy object arrays that DuckDB scans, each value cast to
+    its table column's type as :func:`insert_sql` does.
+
+    Spool rows are plain JSON values (a timestamp or date is its ISO text). Handing
+    DuckDB lists as query parameters converts every value one by one: for the rows of
+    100 bench articles 0.51-0.53 CPU-s, against 0.20-0.22 for the arrays.
+    """
+    import numpy  # spaCy's dependency; imported here, loading spools only
+
+    if not rows:
+        return
+    names = ("article_id", "annotator_version", *columns)
+    arrays: dict[str, Any] = {}
+    for name, values in zip(names, zip(*rows, strict=True), strict=True):
+        array = numpy.empty(len(values), dtype=object)
+        array[:] = values
+        arrays[name] = array
+    selects = ", ".join(f'"{name}"::{types[name]}' for name in names)
+    con.register(_ROWS_VIEW, arrays)
+    try:
+        con.execute(f"insert into {table} ({', '.join(names)}) select {selects} from {_ROWS_VIEW}")
+    finally:
+        con.unregister(_ROWS_VIEW)
+
+
 def _load_annotations(
     con: duckdb.DuckDBPyConnection, carried: list[tuple[str, dict[str, Any]]]
 ) -> int:
@@ -200,7 +238,6 @@ def _load_annotations(
                     "and article_id in (select unnest(?::varchar[]))",
                     [version, [row[0] for row in held]],
                 )
-    statements: dict[tuple[str, tuple[str, ...]], str] = {}
     grouped: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
     for article_id, annotation in carried:
         key = [article_id, annotation["annotator_version"]]
@@ -209,10 +246,9 @@ def _load_annotations(
             grouped.setdefault((table, columns), []).extend(
                 [*key, *row] for row in annotation["rows"][table]
             )
+    types = {table: column_types(con, table) for table in ANNOTATION_TABLES}
     for (table, columns), rows in grouped.items():
-        if (table, columns) not in statements:
-            statements[table, columns] = insert_sql(con, table, columns)
-        insert_columns(con, statements[table, columns], rows)
+        insert_column_arrays(con, table, columns, rows, types[table])
     return len(carried)
 
 
