@@ -478,7 +478,8 @@ def clean_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         len(last) > 6 or (end - start > 1 and doc[end - 2].text == "-")
     ):
         return None
-    if not any(c.isupper() for t in doc[start:end] for c in t.text):
+    # (the text from the first to the last token: only whitespace lies between tokens)
+    if not any(c.isupper() for c in doc_text(doc)[doc[start].idx : last.idx + len(last.text)]):
         return None  # a name has a capital: "icebox", "n't" are tagging slips
     if doc[start].text[:1] in HANDLE_MARKS:
         return None
@@ -526,7 +527,8 @@ def _name_key(doc: Doc, start: int, end: int) -> str:
     """A span's words lower-cased, without a leading "the" (for :data:`NON_ACTOR_NAMES`)."""
     if doc[start].lower_ == "the" and end - start > 1:
         start += 1
-    return doc[start:end].text.lower()
+    last = doc[end - 1]  # the span's text, cut from the Doc's (Span.text rebuilds it)
+    return doc_text(doc)[doc[start].idx : last.idx + len(last.text)].lower()
 
 
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:

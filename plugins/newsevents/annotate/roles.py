@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from newsevents.annotate.known_names import doc_text
+
 LOGGER = logging.getLogger(__name__)
 
 # Titles and role heads, lower case, as they appear in running text. Multi-word
@@ -190,8 +192,12 @@ class RolePhrase:
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
-    """Text of tokens [start, end) without trailing whitespace."""
-    return doc[start:end].text.strip() if end > start else ""
+    """Text of tokens [start, end) without trailing whitespace (cut from the Doc's text:
+    ``Span.text`` rebuilds it from the tokens)."""
+    if end <= start:
+        return ""
+    last = doc[end - 1]
+    return doc_text(doc)[doc[start].idx : last.idx + len(last.text)].strip()
 
 
 def is_role_term(text: str) -> bool:
