@@ -167,8 +167,9 @@ class _Context:
         strings = doc.vocab.strings
         presence: dict[int, bool] = {}  # lemma id -> is a presence lemma, asked once per lemma
         # Arrays, not a Token per word.
-        rows = doc.to_array(["IDX", "LEMMA"]).tolist() if len(doc) else []
-        for i, (idx, lemma) in enumerate(rows):
+        offsets = doc.to_array("IDX").tolist() if len(doc) else []
+        lemmas = doc.to_array("LEMMA").tolist() if len(doc) else []
+        for i, (idx, lemma) in enumerate(zip(offsets, lemmas, strict=True)):
             sentence = sent_of[i]
             if sentence < 0:
                 continue

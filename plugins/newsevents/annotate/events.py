@@ -1730,6 +1730,10 @@ def _of_owner(noun: Token, index: MentionIndex) -> Mention | None:
     return None
 
 
+# What json.dumps(items, ensure_ascii=False) builds on every call, built once.
+PARTICIPANTS_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def _participants(
     pairs: list[tuple[Token, Token]],
     index: MentionIndex,
@@ -1775,7 +1779,7 @@ def _participants(
                 "mention_index": phrase.mention_index,
             }
         )
-    return json.dumps(items, ensure_ascii=False) if items else None
+    return PARTICIPANTS_JSON.encode(items) if items else None
 
 
 def shared_addressees(verb: Token, index: MentionIndex) -> list[Token]:
