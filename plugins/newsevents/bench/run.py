@@ -427,6 +427,8 @@ def _kernel_pass(pages: list[bytes], first_number: int, nlp: Any) -> dict[str, f
     """Bare ``trafilatura.bare_extraction`` on ``pages``, then bare ``nlp.pipe`` on the
     texts it extracted: CPU seconds of each, words, and the wall span (perf_counter,
     a system-wide monotonic clock, so spans of several processes can be laid together)."""
+    from newsevents.annotate.stage import PIPE_BATCH_SIZE
+
     texts: list[str] = []
     started, cpu_started = time.perf_counter(), time.process_time()
     for number, page in enumerate(pages, start=first_number):
@@ -437,7 +439,7 @@ def _kernel_pass(pages: list[bytes], first_number: int, nlp: Any) -> dict[str, f
     extract_wall = time.perf_counter() - started
     extract_cpu = time.process_time() - cpu_started
     spacy_started, cpu_started = time.perf_counter(), time.process_time()
-    for _doc in nlp.pipe(texts, batch_size=64):
+    for _doc in nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE):  # as the pipeline pipes them
         pass
     ended = time.perf_counter()
     return {
