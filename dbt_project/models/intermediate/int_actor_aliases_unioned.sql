@@ -177,7 +177,7 @@ normalized as (
 
     qualify row_number() over (
         partition by {{ normalize_name('all_aliases.alias') }}, all_aliases.actor_id
-        order by all_aliases.match_priority, all_aliases.alias_kind
+        order by all_aliases.match_priority, all_aliases.alias_kind, all_aliases.alias
     ) = 1
 
 ),
