@@ -132,6 +132,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from spacy.strings import get_string_id
 from spacy.symbols import NOUN, VERB
@@ -703,12 +704,18 @@ def _same_name(tok: Token, other: Token) -> bool:
 BOUNDS_CACHE_KEY = "newsevents_phrase_bounds"
 
 
+def doc_cache(doc: Doc, key: str) -> dict[Any, Any]:
+    """The dict a per-Doc cache keeps under ``key`` in ``doc.user_data`` (made on first use)."""
+    cache = doc.user_data.get(key)
+    if cache is None:
+        cache = doc.user_data[key] = {}
+    return cache  # type: ignore[no-any-return]
+
+
 def phrase_bounds(head: Token) -> tuple[int, int]:
     """Token range of the noun phrase ending at ``head`` (its left dependents, no conjuncts);
     remembered per token."""
-    cache = head.doc.user_data.get(BOUNDS_CACHE_KEY)
-    if cache is None:
-        cache = head.doc.user_data[BOUNDS_CACHE_KEY] = {}
+    cache = doc_cache(head.doc, BOUNDS_CACHE_KEY)
     found = cache.get(head.i)
     if found is None:
         found = cache[head.i] = _phrase_bounds(head)
@@ -752,9 +759,7 @@ PASSIVE_CACHE_KEY = "newsevents_passive"
 def is_passive(verb: Token) -> bool:
     """The verb is in the passive (remembered per token of the Doc: asked once per
     candidate and again by the agent and patient rules)."""
-    cache = verb.doc.user_data.get(PASSIVE_CACHE_KEY)
-    if cache is None:
-        cache = verb.doc.user_data[PASSIVE_CACHE_KEY] = {}
+    cache = doc_cache(verb.doc, PASSIVE_CACHE_KEY)
     found = cache.get(verb.i)
     if found is None:
         found = cache[verb.i] = _is_passive(verb)
@@ -1291,9 +1296,7 @@ def _prep_phrases(heads: Iterable[Token | None]) -> list[tuple[Token, Token]]:
         if head is None:
             continue
         doc = head.doc
-        cache = doc.user_data.get(PREP_PHRASES_CACHE_KEY)
-        if cache is None:
-            cache = doc.user_data[PREP_PHRASES_CACHE_KEY] = {}
+        cache = doc_cache(doc, PREP_PHRASES_CACHE_KEY)
         found = cache.get(head.i)
         if found is None:
             # token indexes (no Token kept in the Doc's user_data)
@@ -1421,9 +1424,7 @@ def is_question(verb: Token) -> bool:
     """The verb's sentence is a question (its last non-quote token is "?"); remembered
     per sentence."""
     start, end = sentence_bounds(verb.doc, verb.i)
-    cache = verb.doc.user_data.get(QUESTION_CACHE_KEY)
-    if cache is None:
-        cache = verb.doc.user_data[QUESTION_CACHE_KEY] = {}
+    cache = doc_cache(verb.doc, QUESTION_CACHE_KEY)
     found = cache.get(start)
     if found is None:
         found = cache[start] = _is_question(verb, start, end)

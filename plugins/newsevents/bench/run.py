@@ -553,6 +553,25 @@ def _folder_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def write_bench_sources(path: Path, base_url: str) -> Path:
+    """The sources file of a bench run: the generated corpus's sitemap on 127.0.0.1, no
+    politeness delay, every URL of it (past the nightly ``max_urls`` default)."""
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "sources": [{"name": "bench", "kind": "sitemap", "url": f"{base_url}/sitemap.xml"}],
+                "fetch": {
+                    "per_host_delay_s": 0,
+                    "allow_private_addresses": ["127.0.0.1/32"],
+                    "timeout_s": 60,
+                    "max_urls": 10_000_000,
+                },
+            }
+        )
+    )
+    return path
+
+
 def bench_e2e(
     articles: int, first_only: bool = False, workers: int | None = None
 ) -> dict[str, Any]:
@@ -566,26 +585,7 @@ def bench_e2e(
     result: dict[str, Any] = {"articles": articles, "first_only": first_only, "workers": workers}
     with tempfile.TemporaryDirectory(prefix="newsevents-e2e-") as tmp, serve(articles) as corpus:
         root = Path(tmp)
-        sources = root / "sources.yml"
-        sources.write_text(
-            yaml.safe_dump(
-                {
-                    "sources": [
-                        {
-                            "name": "bench",
-                            "kind": "sitemap",
-                            "url": f"{corpus.base_url}/sitemap.xml",
-                        }
-                    ],
-                    "fetch": {
-                        "per_host_delay_s": 0,
-                        "allow_private_addresses": ["127.0.0.1/32"],
-                        "timeout_s": 60,
-                        "max_urls": 10_000_000,  # the whole corpus, past the nightly default
-                    },
-                }
-            )
-        )
+        sources = write_bench_sources(root / "sources.yml", corpus.base_url)
         warehouse = root / "warehouse.duckdb"
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSEVENTS_TEST_")}
         env["DBT_TARGET_PATH"] = str(root / "dbt_target")
@@ -768,26 +768,7 @@ def bench_dbt_scale(articles: int, from_articles: int = DBT_SCALE_FROM_ARTICLES)
         result["memory_limit"] = env.get(ENV_MEMORY_LIMIT) or DEFAULT_MEMORY_LIMIT
         warehouse = root / "warehouse.duckdb"
         with serve(from_articles) as corpus:
-            sources = root / "sources.yml"
-            sources.write_text(
-                yaml.safe_dump(
-                    {
-                        "sources": [
-                            {
-                                "name": "bench",
-                                "kind": "sitemap",
-                                "url": f"{corpus.base_url}/sitemap.xml",
-                            }
-                        ],
-                        "fetch": {
-                            "per_host_delay_s": 0,
-                            "allow_private_addresses": ["127.0.0.1/32"],
-                            "timeout_s": 60,
-                            "max_urls": 10_000_000,
-                        },
-                    }
-                )
-            )
+            sources = write_bench_sources(root / "sources.yml", corpus.base_url)
             result["pipeline"] = _measured_child(
                 ["--child-run", str(sources), str(warehouse), str(root / "run.json")],
                 root / "run.json",
