@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,9 @@ def run_ingest(
 ) -> dict[str, Any]:
     """discover → fetch → load; returns counts and per-stage seconds.
 
-    The sources file is parsed once here and handed to every stage.
+    The sources file is parsed once here and handed to every stage. Each batch is
+    fetched and extracted here (``batches.fetch_records``) while the one before is
+    parsed and spooled in a background thread (``batches.finish``).
     """
     config = _config(settings)
     settings_module.ensure_writable(settings)
@@ -187,31 +190,50 @@ def run_ingest(
         groups.append(candidates)
         if error:
             summary["discover_errors"].append(error)
-    batches = plan_batches(settings, groups)
-    summary["discovered"] = sum(len(batch) for batch in batches)
+    planned = plan_batches(settings, groups)
+    summary["discovered"] = sum(len(batch) for batch in planned)
     seconds["discover"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    fetched: Counter[str] = Counter()
-    parsed = 0
+    finished: list[dict[str, Any]] = []  # each batch's counts, spool file written
+
+    def wait_for(finishing: Future[dict[str, Any]]) -> None:
+        finished.append(finishing.result())  # raises what the finish raised
+        if len(finished) == 1:
+            hooks.point("fetch")  # the first spool file is written
+
     # One parser (and its processes, the model loaded once in each) for every batch.
-    parser = fetch_parser(settings) if batches else None
+    parser = fetch_parser(settings) if planned else None
     try:
-        with _progress(progress, "fetch", summary["discovered"]) as advance:
-            for number, batch in enumerate(batches):
-                counts = fetch_batch(settings, batch, advance, config, parser)
-                parsed += counts.get("parsed", 0)
-                fetched.update(
-                    {k: v for k, v in counts.items() if k not in ("spool_file", "count", "parsed")}
+        with (
+            _progress(progress, "fetch", summary["discovered"]) as advance,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="finish") as finisher,
+        ):
+            # Batch N is parsed and spooled (batches.finish) in the background thread
+            # while batch N+1 is fetched and extracted here, so that the parsing
+            # processes and the extraction overlap; at most one fetched batch waits.
+            finishing: Future[dict[str, Any]] | None = None
+            for batch in planned:
+                fetched_batch = batches.fetch_records(config, batch, advance)
+                if finishing is not None:
+                    wait_for(finishing)
+                finishing = finisher.submit(
+                    batches.finish, fetched_batch, settings["spool_dir"], parser
                 )
-                if number == 0:
-                    hooks.point("fetch")
+            if finishing is not None:
+                wait_for(finishing)
     finally:
+        # The finisher has drained (the with block waits for it): nothing parses now.
         extract.shutdown_extraction_pool()  # the batches share it; free it before annotate
         if parser is not None:
             parser.close()
+    fetched: Counter[str] = Counter()
+    for counts in finished:
+        fetched.update(
+            {k: v for k, v in counts.items() if k not in ("spool_file", "count", "parsed")}
+        )
+    summary["parsed_in_fetch"] = sum(counts.get("parsed", 0) for counts in finished)
     summary["fetched"] = sum(fetched.values())
-    summary["parsed_in_fetch"] = parsed
     seconds["fetch"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()

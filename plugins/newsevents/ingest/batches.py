@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -383,6 +384,16 @@ def process_candidate(item: dict[str, Any], fetcher: Fetcher, sources: dict[str,
 Parse = Callable[[list[Record]], int]
 
 
+@dataclass
+class Fetched:
+    """A batch fetched and extracted (:func:`fetch_records`), for :func:`finish`: its
+    records in the batch's host-by-host order, and the article id the work DB holds for
+    each record's URL (the candidate's ``known_article_id``)."""
+
+    records: list[Record]
+    known: list[str | None]
+
+
 def fetch(
     config: Config,
     batch: list[dict[str, Any]],
@@ -391,18 +402,19 @@ def fetch(
     parse: Parse | None = None,
 ) -> dict[str, Any]:
     """Fetch and extract a batch into one spool file; returns counts by status, and
-    ``parsed`` (articles parsed here).
+    ``parsed`` (articles parsed here): :func:`finish` of :func:`fetch_records`."""
+    return finish(fetch_records(config, batch, on_done), spool_dir, parse)
+
+
+def fetch_records(
+    config: Config, batch: list[dict[str, Any]], on_done: Progress | None = None
+) -> Fetched:
+    """Fetch and extract a batch into its spool records (not written yet).
 
     URLs are grouped by host: each host is fetched by one worker, one URL at a
     time (politeness), and hosts run in parallel up to ``fetch.max_workers``. The
     fetched pages are extracted in ``fetch.extract_workers`` processes meanwhile
     (``_Extractor``); records keep the batch's host-by-host order either way.
-
-    With ``parse``, the extracted articles are parsed before the spool file is written,
-    which then carries their annotations; an article the work DB holds already (the
-    candidate's ``known_article_id``) is not parsed, as load keeps the held one. A parse
-    that raises is logged and the file is written without annotations: the annotate
-    stage parses those articles once they are loaded.
     """
     sources = {source.name: source for source in config.sources}
     by_host: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -418,16 +430,29 @@ def fetch(
                 on_done(1)
         return pending
 
-    records: list[Record] = []
-    known: list[str | None] = []  # the article id the work DB holds for each record's URL
+    fetched = Fetched([], [])
     with Fetcher(config.fetch) as fetcher:
         workers = max(1, min(config.fetch.max_workers, len(by_host)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
             futures = [(items, pool.submit(run_host, items, fetcher)) for items in by_host.values()]
             for items, future in futures:
-                records.extend(map(_settle, items, future.result()))
-                known.extend(item.get("known_article_id") for item in items)
-    parsed = _parse(parse, records, known) if parse is not None else 0
+                fetched.records.extend(map(_settle, items, future.result()))
+                fetched.known.extend(item.get("known_article_id") for item in items)
+    return fetched
+
+
+def finish(fetched: Fetched, spool_dir: str, parse: Parse | None = None) -> dict[str, Any]:
+    """Write a fetched batch's records into one spool file; returns counts by status,
+    and ``parsed`` (articles parsed here).
+
+    With ``parse``, the extracted articles are parsed before the spool file is written,
+    which then carries their annotations; an article the work DB holds already (the
+    candidate's ``known_article_id``) is not parsed, as load keeps the held one. A parse
+    that raises is logged and the file is written without annotations: the annotate
+    stage parses those articles once they are loaded.
+    """
+    records = fetched.records
+    parsed = _parse(parse, records, fetched.known) if parse is not None else 0
     spool = warehouse.write_spool(spool_dir, records) if records else None
     statuses = Counter(record["fetch_log"]["status"] for record in records)
     return {
