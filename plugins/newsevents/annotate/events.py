@@ -135,7 +135,7 @@ from datetime import date
 from typing import Any
 
 from spacy.strings import get_string_id
-from spacy.symbols import NOUN, VERB
+from spacy.symbols import ADP, NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from newsevents.annotate.dates import WEEKDAYS, article_date, is_time_point, resolve_date
@@ -146,6 +146,7 @@ from newsevents.annotate.mentions import (
     sentence_bounds,
     sentence_index_by_token,
     token_lowers,
+    token_table,
     word_ids,
 )
 from newsevents.annotate.roles import ROLE_LAST_WORDS
@@ -688,9 +689,13 @@ def expand_conjuncts(tok: Token) -> list[Token]:
     """``tok`` and the tokens coordinated with it ("Xi and Putin" → [Xi, Putin]); a conjunct
     inside the same name ("the Bureau of Fish and Wildlife") is no other actor."""
     out = [tok]
-    for child in tok.children:
-        if child.dep_ == "conj" and child.pos_ != "VERB" and not _same_name(tok, child):
-            out.extend(expand_conjuncts(child))
+    table = token_table(tok.doc)
+    deps, pos = table.dep, table.pos
+    for c in table.children(tok.i):
+        if deps[c] == _CONJ and pos[c] != VERB:
+            child = tok.doc[c]
+            if not _same_name(tok, child):
+                out.extend(expand_conjuncts(child))
     return out
 
 
@@ -699,6 +704,30 @@ def _same_name(tok: Token, other: Token) -> bool:
     if not tok.ent_type_ or other.ent_iob_ != "I" or other.i < tok.i:
         return False
     return all(t.ent_iob_ == "I" for t in tok.doc[tok.i + 1 : other.i + 1])
+
+
+# String ids of dependency labels and words the child loops below compare with the
+# Doc's TokenTable (no Token is built for a child that does not match).
+_SUBJECT_DEP_IDS = word_ids(SUBJECT_DEPS)
+_OBJECT_DEP_IDS = word_ids(OBJECT_DEPS)
+_PREP_DEP_IDS = word_ids(PREP_DEPS)
+_PASSIVE_DEP_IDS = word_ids({"auxpass", "nsubjpass", "csubjpass"})
+_BENEFIT_CLAUSE_DEP_IDS = word_ids({"advcl", "xcomp"})
+_CONJ, _NEG, _DET, _APPOS, _PRT, _POBJ, _PCOMP, _DOBJ, _AUX, _MARK = (
+    get_string_id(w)
+    for w in ("conj", "neg", "det", "appos", "prt", "pobj", "pcomp", "dobj", "aux", "mark")
+)
+_NO, _TO = get_string_id("no"), get_string_id("to")
+_CONDITIONAL_IDS = word_ids(CONDITIONAL_MARKERS)
+
+
+def _has_child(tok: Token, dep: int, lower: int | None = None) -> bool:
+    """``tok`` has a child of dependency ``dep`` (and of word ``lower`` when given)."""
+    table = token_table(tok.doc)
+    deps, lowers = table.dep, token_lowers(tok.doc)
+    return any(
+        deps[c] == dep and (lower is None or lowers[c] == lower) for c in table.children(tok.i)
+    )
 
 
 BOUNDS_CACHE_KEY = "newsevents_phrase_bounds"
@@ -767,7 +796,9 @@ def is_passive(verb: Token) -> bool:
 
 
 def _is_passive(verb: Token) -> bool:
-    if any(c.dep_ in {"auxpass", "nsubjpass", "csubjpass"} for c in verb.children):
+    table = token_table(verb.doc)
+    deps = table.dep
+    if any(deps[c] in _PASSIVE_DEP_IDS for c in table.children(verb.i)):
         return True
     return (verb.dep_ == "acl" and verb.tag_ == "VBN") or _reduced_passive(verb)
 
@@ -789,7 +820,9 @@ def _reduced_passive(verb: Token) -> bool:
 
 
 def own_subjects(verb: Token) -> list[Token]:
-    return [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    table = token_table(verb.doc)
+    deps, doc = table.dep, verb.doc
+    return [doc[c] for c in table.children(verb.i) if deps[c] in _SUBJECT_DEP_IDS]
 
 
 def subjects(verb: Token, depth: int = 0) -> list[Token]:
@@ -1278,11 +1311,13 @@ def _is_temporal(pobj: Token) -> bool:
 def _with_coordinated_preps(head: Token) -> list[Token]:
     """Prepositions on ``head`` and those coordinated with them ("on Monday and with Y")."""
     out: list[Token] = []
-    stack = [c for c in head.children if c.dep_ in PREP_DEPS and c.pos_ == "ADP"]
+    table, doc = token_table(head.doc), head.doc
+    deps, pos, children = table.dep, table.pos, table.children
+    stack = [doc[c] for c in children(head.i) if deps[c] in _PREP_DEP_IDS and pos[c] == ADP]
     while stack:
         prep = stack.pop()
         out.append(prep)
-        stack.extend(c for c in prep.children if c.dep_ == "conj" and c.pos_ == "ADP")
+        stack.extend(doc[c] for c in children(prep.i) if deps[c] == _CONJ and pos[c] == ADP)
     return out
 
 
@@ -1309,17 +1344,21 @@ def _prep_phrases(heads: Iterable[Token | None]) -> list[tuple[Token, Token]]:
 def _head_prep_phrases(head: Token) -> list[tuple[Token, Token]]:
     """The (preposition, object) pairs of one head, unsorted."""
     pairs: list[tuple[Token, Token]] = []
+    table, doc = token_table(head.doc), head.doc
+    deps, pos, children = table.dep, table.pos, table.children
     for prep in _with_coordinated_preps(head):
-        for pobj in prep.children:
-            if pobj.dep_ == "pobj" and not _is_temporal(pobj):
-                pairs.extend((prep, t) for t in expand_conjuncts(pobj))
-            elif pobj.dep_ == "pcomp" and pobj.pos_ == "VERB":
+        for c in children(prep.i):
+            if deps[c] == _POBJ:
+                pobj = doc[c]
+                if not _is_temporal(pobj):
+                    pairs.extend((prep, t) for t in expand_conjuncts(pobj))
+            elif deps[c] == _PCOMP and pos[c] == VERB:
                 # "talks on joining the European Union": the gerund's object.
                 pairs.extend(
                     (prep, t)
-                    for obj in pobj.children
-                    if obj.dep_ == "dobj"
-                    for t in expand_conjuncts(obj)
+                    for obj in children(c)
+                    if deps[obj] == _DOBJ
+                    for t in expand_conjuncts(doc[obj])
                 )
     return pairs
 
@@ -1355,8 +1394,13 @@ def _beneficiaries(verb: Token) -> list[tuple[Token, Token]]:
     """("to", X) for a purpose clause "to help X" on the verb ("announced $3 billion ... to
     help Ukraine borrow"): X is whom the act is for. The "to" is the clause's marker."""
     out: list[tuple[Token, Token]] = []
-    for clause in verb.children:
-        if clause.dep_ not in {"advcl", "xcomp"} or clause.lemma_.lower() not in BENEFIT_LEMMAS:
+    table, doc = token_table(verb.doc), verb.doc
+    deps = table.dep
+    for c in table.children(verb.i):
+        if deps[c] not in _BENEFIT_CLAUSE_DEP_IDS:
+            continue
+        clause = doc[c]
+        if clause.lemma_.lower() not in BENEFIT_LEMMAS:
             continue
         marker = next((c for c in clause.children if c.dep_ == "aux" and c.lower_ == "to"), None)
         if marker is None:
@@ -1398,10 +1442,14 @@ def _split_participants(
 
 
 def is_negated(verb: Token, depth: int = 0) -> bool:
-    if any(c.dep_ == "neg" for c in verb.children):
+    table = token_table(verb.doc)
+    deps, lowers, children = table.dep, token_lowers(verb.doc), table.children
+    if any(deps[c] == _NEG for c in children(verb.i)):
         return True
-    for c in verb.children:
-        if c.dep_ in OBJECT_DEPS and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children):
+    for c in children(verb.i):
+        if deps[c] in _OBJECT_DEP_IDS and any(
+            deps[d] == _DET and lowers[d] == _NO for d in children(c)
+        ):
             return True
     if verb.dep_ == "xcomp" and depth < MAX_CLIMB:
         head = verb.head
@@ -1452,8 +1500,13 @@ def _in_contest(verb: Token) -> bool:
 
 
 def modality(verb: Token, depth: int = 0) -> str | None:
-    for c in verb.children:
-        if c.dep_ == "aux" and c.tag_ == "MD":
+    table = token_table(verb.doc)
+    deps, lowers = table.dep, token_lowers(verb.doc)
+    for i in table.children(verb.i):
+        if deps[i] != _AUX:
+            continue
+        c = verb.doc[i]
+        if c.tag_ == "MD":
             found = MODAL_LEMMAS.get(c.lower_, c.lower_)
             if found in {"will", "shall"} and verb.dep_ == "relcl":
                 return "described"  # "the summit that Japan will host": no stated intent
@@ -1461,7 +1514,7 @@ def modality(verb: Token, depth: int = 0) -> str | None:
                 return None  # "I'd urge ministers to ...": the appeal is made by saying it
             return found
     if verb.dep_ == "advcl" and any(
-        c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKERS for c in verb.children
+        deps[c] == _MARK and lowers[c] in _CONDITIONAL_IDS for c in table.children(verb.i)
     ):
         return "if"  # "if Russia agrees to talks": a condition, not an act
     if depth == 0 and is_question(verb):
@@ -1474,7 +1527,7 @@ def modality(verb: Token, depth: int = 0) -> str | None:
     if (
         verb.dep_ == "ccomp"
         and head.lemma_.lower() in CONTROL_MODALITY
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and _has_child(verb, _AUX, _TO)
     ):
         # "want Congress to investigate" parsed as a clause with its own subject: the
         # same wish or plan as the xcomp reading.
@@ -1493,7 +1546,7 @@ def modality(verb: Token, depth: int = 0) -> str | None:
             verb.tag_ in FINITE_TAGS
             and head.tag_ == "VB"
             and head.dep_ == "xcomp"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+            and _has_child(head, _AUX, _TO)
         ):
             # "promised to cut taxes and attacked his rival": a finite verb cannot sit
             # under "to"; it is coordinated with the governing verb and is as real as it.
@@ -1565,6 +1618,8 @@ def clause_tokens(verb: Token) -> list[Token]:
 
 
 DATED_SENTENCES_KEY = "newsevents_dated_sentences"
+_TEMPORAL_IDS = word_ids(TEMPORAL_LABELS)
+_DAY_WORD_IDS = word_ids(BARE_DATE_WORDS)
 
 
 def _sentence_may_hold_date(verb: Token) -> bool:
@@ -1573,18 +1628,21 @@ def _sentence_may_hold_date(verb: Token) -> bool:
     dated = doc.user_data.get(DATED_SENTENCES_KEY)
     if dated is None:
         sent_of = sentence_index_by_token(doc)
-        day_words = {doc.vocab.strings.add(w) for w in BARE_DATE_WORDS}
-        # Array access avoids building a Token object per token.
-        lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        day_words, temporal = _DAY_WORD_IDS, _TEMPORAL_IDS
+        # Array access avoids building a Token object per token (and ``doc.ents`` a
+        # Span per entity): an entity starts at an ENT_IOB of 3 ("B") with a type.
+        lowers = token_lowers(doc)
+        types = doc.to_array("ENT_TYPE").tolist() if len(doc) else []
+        iobs = doc.to_array("ENT_IOB").tolist() if len(doc) else []
         dated = doc.user_data[DATED_SENTENCES_KEY] = {
-            sent_of[i] for i, lower in enumerate(lowers) if lower in day_words
-        } | {sent_of[ent.start] for ent in doc.ents if ent.label_ in TEMPORAL_LABELS}
+            sent_of[i]
+            for i, (lower, ent_type, iob) in enumerate(zip(lowers, types, iobs, strict=True))
+            if lower in day_words or (iob == 3 and ent_type in temporal)
+        }
     return sentence_index_by_token(doc)[verb.i] in dated
 
 
 DATE_STARTS_KEY = "newsevents_date_starts"
-_TEMPORAL_IDS = word_ids(TEMPORAL_LABELS)
-_DAY_WORD_IDS = word_ids(BARE_DATE_WORDS)
 
 
 def _date_starts(doc: Doc) -> list[int]:
@@ -1693,7 +1751,9 @@ def _token_phrase(tok: Token, index: MentionIndex) -> _Phrase:
     doc = tok.doc
     start_char = doc[start].idx
     end_char = doc[end - 1].idx + len(doc[end - 1].text)
-    appositions = [c.i for c in tok.children if c.dep_ == "appos"]
+    table = token_table(doc)
+    deps = table.dep
+    appositions = [c for c in table.children(tok.i) if deps[c] == _APPOS]
     mention = (
         index.person_after_office(tok)
         if tok.pos_ == "NOUN" and tok.lower_ in ROLE_LAST_WORDS and not appositions
@@ -2235,8 +2295,8 @@ def extract_candidates(
     out: list[Candidate] = []
     # Only verbs and nouns can be triggers: the part-of-speech array picks them without
     # building a Token for every other word.
-    tags = doc.to_array("POS").tolist() if len(doc) else []
-    for i, pos in enumerate(tags):
+    table = token_table(doc)
+    for i, pos in enumerate(table.pos):
         if pos != VERB and pos != NOUN:
             continue
         verb = doc[i]
@@ -2272,7 +2332,7 @@ def extract_candidates(
             "trigger_end_char": verb.idx + len(verb.text),
             "particle": None
             if nominal
-            else next((c.lower_ for c in verb.children if c.dep_ == "prt"), None),
+            else next((doc[c].lower_ for c in table.children(i) if table.dep[c] == _PRT), None),
             "is_passive": passive,
             "is_negated": negated,
             "modality": mode,

@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
+from spacy.attrs import DEP, HEAD, POS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -211,6 +213,55 @@ def token_lowers(doc: Doc) -> list[int]:
             doc.to_array("LOWER").tolist() if len(doc) else []
         )
     return cached  # type: ignore[no-any-return]
+
+
+TABLE_CACHE_KEY = "newsevents_token_table"
+
+
+class TokenTable:
+    """Plain attributes of a Doc's tokens, by token index, from one array per Doc: the rules
+    read these instead of building a Token for every word they look at (``token.children``,
+    ``token.dep_``). ``dep`` holds string ids (compare with :func:`word_ids`), ``pos``
+    ``spacy.symbols`` ids; :meth:`children` the indexes ``Token.children`` yields, in its
+    order. (Words: :func:`token_lowers`.)"""
+
+    __slots__ = ("_flat", "_starts", "dep", "head", "pos")
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        if not n:
+            self.head: list[int] = []
+            self.dep: list[int] = []
+            self.pos: list[int] = []
+            self._flat: list[int] = []
+            self._starts: list[int] = [0]
+            return
+        array = doc.to_array([HEAD, DEP, POS])
+        # HEAD is an offset stored unsigned: back to signed, then to an index.
+        heads = array[:, 0].astype(numpy.int64) + numpy.arange(n)
+        # Children grouped by head, each group in token order (a stable sort); a root
+        # (its own head) is no child: sorted to the front under -1 and skipped.
+        keys = numpy.where(heads == numpy.arange(n), -1, heads)
+        order = numpy.argsort(keys, kind="stable")
+        counts = numpy.bincount(keys + 1, minlength=n + 1)
+        self._starts = numpy.cumsum(counts).tolist()  # group of token i: [starts[i], starts[i+1])
+        self._flat = order.tolist()
+        self.head = heads.tolist()
+        self.dep = array[:, 1].tolist()
+        self.pos = array[:, 2].tolist()
+
+    def children(self, i: int) -> list[int]:
+        """Indexes of token ``i``'s children, in order."""
+        return self._flat[self._starts[i] : self._starts[i + 1]]
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The Doc's :class:`TokenTable`, built on first use (the Doc is parsed and no longer
+    retokenized by then)."""
+    table = doc.user_data.get(TABLE_CACHE_KEY)
+    if table is None:
+        table = doc.user_data[TABLE_CACHE_KEY] = TokenTable(doc)
+    return table  # type: ignore[no-any-return]
 
 
 def token_texts(doc: Doc) -> list[int]:
