@@ -165,21 +165,20 @@ class _Context:
         # per sentence, its words of PRESENCE_LEMMAS (all that places() looks at)
         self.presence: dict[int, list[Token]] = {}
         strings = doc.vocab.strings
-        presence: dict[int, bool] = {}  # lemma id -> is a presence lemma, asked once per lemma
-        # Arrays, not a Token per word.
+        # Arrays, not a Token per word; each lemma is looked up once.
         offsets = doc.to_array("IDX").tolist() if len(doc) else []
         lemmas = doc.to_array("LEMMA").tolist() if len(doc) else []
-        for i, (idx, lemma) in enumerate(zip(offsets, lemmas, strict=True)):
-            sentence = sent_of[i]
-            if sentence < 0:
-                continue
-            if sentence not in self.paragraph:
-                self.paragraph[sentence] = bisect.bisect_right(newlines, idx)
-            wanted = presence.get(lemma)
-            if wanted is None:
-                wanted = presence[lemma] = strings[lemma].lower() in PRESENCE_LEMMAS
-            if wanted:
-                self.presence.setdefault(sentence, []).append(doc[i])
+        # A sentence's paragraph from its first token (a sentence is a run of tokens).
+        before = -1
+        for i, sentence in enumerate(sent_of):
+            if sentence != before and sentence >= 0:
+                self.paragraph[sentence] = bisect.bisect_right(newlines, offsets[i])
+            before = sentence
+        wanted = {lemma for lemma in set(lemmas) if strings[lemma].lower() in PRESENCE_LEMMAS}
+        if wanted:
+            for i, lemma in enumerate(lemmas):
+                if lemma in wanted and sent_of[i] >= 0:
+                    self.presence.setdefault(sent_of[i], []).append(doc[i])
         self.mention_of_token: dict[int, int] = {}
         for m in sorted(mentions, key=lambda m: m.end - m.start):
             for i in range(m.start, m.end):
