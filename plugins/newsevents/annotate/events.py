@@ -718,6 +718,9 @@ _CONJ, _NEG, _DET, _APPOS, _PRT, _POBJ, _PCOMP, _DOBJ, _AUX, _MARK = (
     for w in ("conj", "neg", "det", "appos", "prt", "pobj", "pcomp", "dobj", "aux", "mark")
 )
 _NO, _TO = get_string_id("no"), get_string_id("to")
+_PREP = get_string_id("prep")
+_PEOPLE_PREP_IDS = word_ids({"of", "in", "from"})  # stand_ins: after nouns of people
+_PLACE_PREP_IDS = word_ids({"of"})  # and of places
 _CONDITIONAL_IDS = word_ids(CONDITIONAL_MARKERS)
 
 
@@ -1068,11 +1071,13 @@ def _evaluated(verb: Token) -> list[Token]:
 def _agents_and_patients(verb: Token, subj: list[Token]) -> tuple[list[Token], list[Token]]:
     if not is_passive(verb) and evaluative_predicate(verb) is not None:
         return subj, _evaluated(verb)  # "X called Y a liar": X disapproves of Y
+    table, doc = token_table(verb.doc), verb.doc
+    deps = table.dep
     objects = [
         resolve_relative(t)
-        for c in verb.children
-        if c.dep_ in OBJECT_DEPS
-        for t in expand_conjuncts(c)
+        for c in table.children(verb.i)
+        if deps[c] in _OBJECT_DEP_IDS
+        for t in expand_conjuncts(doc[c])
     ]
     if verb.lemma_.lower() in NAMING_LEMMAS and (
         len([c for c in verb.children if c.dep_ in OBJECT_DEPS]) > 1
@@ -1118,26 +1123,28 @@ def stand_ins(
     if lemma in PROPOSAL_NOUNS:
         return _proposers(tok, verb) or _earlier_proposers(tok, verb, index) or [tok]
     if lemma in COLLECTIVE_NOUNS:
-        preps = {"of", "in", "from"}
+        preps = _PEOPLE_PREP_IDS
     elif lemma in PLACE_NOUNS:
-        preps = {"of"}
+        preps = _PLACE_PREP_IDS
     else:
-        preps = set()  # "Russia's invasion of Ukraine": the "of" phrase is the act's object
+        preps = frozenset()  # "Russia's invasion of Ukraine": the "of" phrase is the act's object
+    doc, table = tok.doc, token_table(tok.doc)
+    deps, pos, lowers, children = table.dep, table.pos, token_lowers(tok.doc), table.children
     named = [
         t
-        for prep in tok.children
-        if prep.dep_ == "prep" and prep.lower_ in preps
-        for pobj in prep.children
-        if pobj.dep_ == "pobj"
-        for conjunct in expand_conjuncts(pobj)
+        for prep in children(tok.i)
+        if deps[prep] == _PREP and lowers[prep] in preps
+        for pobj in children(prep)
+        if deps[pobj] == _POBJ
+        for conjunct in expand_conjuncts(doc[pobj])
         for t in _named_body(conjunct)
     ]
     if not named and depth == 0:
         # "The nurses, members of X, proposed ...": the apposition says whom they stand for.
         named = [
             t
-            for c in tok.children
-            if c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in COLLECTIVE_NOUNS
+            for c in [doc[i] for i in children(tok.i) if deps[i] == _APPOS and pos[i] == NOUN]
+            if c.lemma_.lower() in COLLECTIVE_NOUNS
             for t in stand_ins(c, index, depth + 1)
             if t.i != c.i
         ]
@@ -1749,10 +1756,9 @@ def _phrase(tok: Token | None, index: MentionIndex) -> _Phrase:
 def _token_phrase(tok: Token, index: MentionIndex) -> _Phrase:
     start, end = phrase_bounds(tok)
     doc = tok.doc
-    start_char = doc[start].idx
-    end_char = doc[end - 1].idx + len(doc[end - 1].text)
     table = token_table(doc)
     deps = table.dep
+    start_char, end_char = table.idx[start], table.end[end - 1]
     appositions = [c for c in table.children(tok.i) if deps[c] == _APPOS]
     mention = (
         index.person_after_office(tok)
@@ -1937,6 +1943,9 @@ def governing_verb(tok: Token) -> Token | None:
     return None
 
 
+_PRONOUN_SUBJECT_DEP_IDS = word_ids({"nsubj", "nsubjpass"})
+
+
 class PersonAntecedents:
     """The person a he/she pronoun stands for: the nearest named person before it.
 
@@ -1959,20 +1968,20 @@ class PersonAntecedents:
         self._pronouns: dict[int, list[Token]] = {}
         self._worded: set[int] = set()
         self._first_token: dict[int, int] = {}
-        strings = doc.vocab.strings
-        subject_deps = {strings.add("nsubj"), strings.add("nsubjpass")}
+        sent_of = self._sent_of
         # Arrays, not a Token per word: only subjects are looked at more closely.
         alphas = doc.to_array("IS_ALPHA").tolist() if len(doc) else []
-        deps = doc.to_array("DEP").tolist() if len(doc) else []
-        for i, (alpha, dep) in enumerate(zip(alphas, deps, strict=True)):
-            sentence = self._sent_of[i]
-            self._first_token.setdefault(sentence, i)
-            if alpha:
-                self._worded.add(sentence)
-            if dep in subject_deps:
-                tok = doc[i]
-                if tok.lower_ in PERSONAL_PRONOUNS or tok.lemma_.lower() in PERSON_ROLE_NOUNS:
-                    self._pronouns.setdefault(sentence, []).append(tok)
+        self._worded = {sentence for sentence, alpha in zip(sent_of, alphas, strict=True) if alpha}
+        before = None
+        for i, sentence in enumerate(sent_of):
+            if sentence != before:  # a sentence is a run of tokens (blank ones share -1)
+                self._first_token.setdefault(sentence, i)
+                before = sentence
+        deps = token_table(doc).dep
+        for i in [i for i, dep in enumerate(deps) if dep in _PRONOUN_SUBJECT_DEP_IDS]:
+            tok = doc[i]
+            if tok.lower_ in PERSONAL_PRONOUNS or tok.lemma_.lower() in PERSON_ROLE_NOUNS:
+                self._pronouns.setdefault(sent_of[i], []).append(tok)
         self._found: dict[int, Mention | None] = {}
         self._index = MentionIndex(mentions)
         self.roles: RoleAntecedents | None = None  # set by RoleAntecedents

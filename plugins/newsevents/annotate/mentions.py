@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy
-from spacy.attrs import DEP, HEAD, POS
+from spacy.attrs import DEP, HEAD, IDX, LENGTH, POS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -222,10 +222,11 @@ class TokenTable:
     """Plain attributes of a Doc's tokens, by token index, from one array per Doc: the rules
     read these instead of building a Token for every word they look at (``token.children``,
     ``token.dep_``). ``dep`` holds string ids (compare with :func:`word_ids`), ``pos``
-    ``spacy.symbols`` ids; :meth:`children` the indexes ``Token.children`` yields, in its
-    order. (Words: :func:`token_lowers`.)"""
+    ``spacy.symbols`` ids; ``idx``/``end`` a token's first character and the one after its
+    last; :meth:`children` the indexes ``Token.children`` yields, in its order. (Words:
+    :func:`token_lowers`.)"""
 
-    __slots__ = ("_flat", "_starts", "dep", "head", "pos")
+    __slots__ = ("_flat", "_starts", "dep", "end", "head", "idx", "pos")
 
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
@@ -233,10 +234,12 @@ class TokenTable:
             self.head: list[int] = []
             self.dep: list[int] = []
             self.pos: list[int] = []
+            self.idx: list[int] = []
+            self.end: list[int] = []
             self._flat: list[int] = []
             self._starts: list[int] = [0]
             return
-        array = doc.to_array([HEAD, DEP, POS])
+        array = doc.to_array([HEAD, DEP, POS, IDX, LENGTH])
         # HEAD is an offset stored unsigned: back to signed, then to an index.
         heads = array[:, 0].astype(numpy.int64) + numpy.arange(n)
         # Children grouped by head, each group in token order (a stable sort); a root
@@ -249,6 +252,8 @@ class TokenTable:
         self.head = heads.tolist()
         self.dep = array[:, 1].tolist()
         self.pos = array[:, 2].tolist()
+        self.idx = array[:, 3].tolist()
+        self.end = (array[:, 3] + array[:, 4]).tolist()
 
     def children(self, i: int) -> list[int]:
         """Indexes of token ``i``'s children, in order."""
@@ -585,11 +590,12 @@ def _name_key(doc: Doc, start: int, end: int) -> str:
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int, str]:
     """Offsets and text of tokens ``start:end``, without a footnote number glued to the
     last word of a name (:data:`FOOTNOTE`)."""
-    start_char = doc[start].idx
-    last = doc[end - 1]
-    footnote = FOOTNOTE.match(last.text) if end - start > 1 else None
-    end_char = last.idx + (len(footnote.group(1)) if footnote else len(last.text))
-    return start_char, end_char, doc_text(doc)[start_char:end_char]
+    table, text = token_table(doc), doc_text(doc)
+    start_char, last_start, end_char = table.idx[start], table.idx[end - 1], table.end[end - 1]
+    footnote = FOOTNOTE.match(text[last_start:end_char]) if end - start > 1 else None
+    if footnote:
+        end_char = last_start + len(footnote.group(1))
+    return start_char, end_char, text[start_char:end_char]
 
 
 def _span_mention(
