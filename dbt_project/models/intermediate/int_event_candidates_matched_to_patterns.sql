@@ -28,9 +28,19 @@ selected_annotations as (
 
 ),
 
+-- Each pattern's constraint lists split once here, not again for every candidate the
+-- pattern's lemma meets in the join below.
 verb_patterns as (
 
-    select * from {{ ref('int_verb_patterns_unioned') }}
+    select
+        *,
+        string_split(object_lemmas, '|') as object_lemma_list,
+        list_transform(
+            string_split(prep_object_lemmas, '|'),
+            lambda lemma: preposition || ' ' || lemma  -- noqa: RF02
+        ) as prep_object_list
+
+    from {{ ref('int_verb_patterns_unioned') }}
 
 ),
 
@@ -48,7 +58,8 @@ current_candidates as (
                 []
             ),
             lambda p: lower(p.prep) || ' ' || lower(p.lemma)  -- noqa: RF01
-        ) as prep_objects
+        ) as prep_objects,
+        string_split(coalesce(candidates.prepositions, ''), ' ') as preposition_list
 
     from candidates
 
@@ -91,25 +102,16 @@ pattern_candidates as (
             )
             and (
                 verb_patterns.preposition is null
-                or list_contains(
-                    string_split(coalesce(current_candidates.prepositions, ''), ' '),
-                    verb_patterns.preposition
-                )
+                or list_contains(current_candidates.preposition_list, verb_patterns.preposition)
             )
             and (
                 verb_patterns.object_lemmas is null
-                or list_contains(
-                    string_split(verb_patterns.object_lemmas, '|'), current_candidates.object_lemma
-                )
+                or list_contains(verb_patterns.object_lemma_list, current_candidates.object_lemma)
             )
             and (
                 verb_patterns.prep_object_lemmas is null
                 or len(list_intersect(
-                    current_candidates.prep_objects,
-                    list_transform(
-                        string_split(verb_patterns.prep_object_lemmas, '|'),
-                        lambda lemma: verb_patterns.preposition || ' ' || lemma  -- noqa: RF02
-                    )
+                    current_candidates.prep_objects, verb_patterns.prep_object_list
                 )) > 0
             )
 
@@ -129,7 +131,7 @@ best_patterns as (
 final as (
 
     select
-        current_candidates.*,
+        current_candidates.* exclude (preposition_list),  -- noqa: RF02
         best_patterns.pattern_id,
         best_patterns.event_code as act_event_code,
         best_patterns.target_prepositions as pattern_target_prepositions,
