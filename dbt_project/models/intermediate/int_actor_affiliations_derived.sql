@@ -8,7 +8,9 @@
 
 with
 
-resolved_mentions as (
+-- Read again where it is used, not copied whole first ("not materialized": DuckDB
+-- materialises a CTE used twice, and at scale that copy spilled past the memory cap).
+resolved_mentions as not materialized (
 
     select * from {{ ref('int_mentions_resolved_to_actors') }}
 

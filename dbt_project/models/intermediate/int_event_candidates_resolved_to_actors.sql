@@ -20,7 +20,9 @@
 
 with
 
-candidates as (
+-- Read again where it is used, not copied whole first ("not materialized": DuckDB
+-- materialises a CTE used twice, and at scale that copy spilled past the memory cap).
+candidates as not materialized (
 
     {{ rows_since_last_build(ref('int_event_candidates_sources_resolved')) }}
 

@@ -25,20 +25,23 @@
 
 with
 
-candidates as (
+-- "not materialized": the CTEs that only read a model are read again where they are
+-- used, not copied whole first (DuckDB materialises a CTE used twice; at 30,000
+-- articles those copies of millions of wide rows spilled past the memory cap).
+candidates as not materialized (
 
     {{ rows_since_last_build(ref('int_event_candidates_matched_to_patterns')) }}
 
 ),
 
-mentions as (
+mentions as not materialized (
 
     select * from {{ ref('int_event_mentions_places_and_press') }}
 
 ),
 
 -- Places outside the dictionary are where something happens, not who acts.
-resolved_mentions as (
+resolved_mentions as not materialized (
 
     select * from mentions
 
@@ -47,7 +50,7 @@ resolved_mentions as (
 ),
 
 -- Who can be acted on: not the press (see int_event_mentions_places_and_press).
-target_mentions as (
+target_mentions as not materialized (
 
     select * from mentions
 

@@ -20,7 +20,9 @@
 
 with
 
-mentions as (
+-- Read again where it is used, not copied whole first ("not materialized": DuckDB
+-- materialises a CTE used twice, and at scale that copy spilled past the memory cap).
+mentions as not materialized (
 
     select * from {{ ref('int_mentions_in_context') }}
 
