@@ -56,7 +56,9 @@ event_pairs as (
         target_actor_id,
         count(*) as event_count,
         sum(num_mentions) as mention_count,
-        avg(goldstein) as avg_goldstein,
+        -- summed as decimals: a double sum's order (DuckDB adds in parallel) would move
+        -- the last bits between two builds of the same rows
+        cast(avg(cast(goldstein as decimal(18, 6))) as double) as avg_goldstein,
         min(event_date) as first_date,
         max(event_date) as last_date
 
