@@ -397,6 +397,31 @@ def test_held_articles_are_not_parsed_again() -> None:
     assert seen == ["a-de"]
 
 
+def test_a_fetch_batch_is_shared_out_evenly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """200 articles for 2 parsing processes go out as 8 tasks of 25, not 64, 64, 64, 8
+    (one process idle while the other parses the third 64); a batch that fits one task
+    stays one task (parsed in-process)."""
+    sizes: list[int] = []
+
+    def parallel(model_name, batches, workers, pool, task, task_args):  # type: ignore[no-untyped-def]
+        for batch in batches:
+            sizes.append(len(batch))
+            yield [{"parsed": pending.article_id} for _, pending in batch]
+
+    monkeypatch.setattr(stage, "_parallel", parallel)
+    monkeypatch.setattr(stage, "parsing_pool", lambda *args: None)
+    records = [
+        {"article": {"article_id": f"a{n}", "text": "The mayor spoke.", "language": "en"}}
+        for n in range(200)
+    ]
+    assert stage.ArticleParser(workers=2)(records) == 200
+    assert sizes == [25] * 8
+    assert [r["annotation"]["parsed"] for r in records] == [f"a{n}" for n in range(200)]
+    assert stage.chunk_size(12, 64, 2) == 64
+    assert stage.chunk_size(65, 64, 2) == 9
+    assert stage.chunk_size(10_000, 64, 2) == 64
+
+
 def test_parse_in_fetch_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On by default; NEWSEVENTS_PARSE_IN_FETCH=0 leaves the parsing to the annotate
     stage. Either way the run ends with the same annotation rows."""
