@@ -420,6 +420,7 @@ def test_a_fetch_batch_is_shared_out_evenly(monkeypatch: pytest.MonkeyPatch) -> 
     assert stage.chunk_size(12, 64, 2) == 64
     assert stage.chunk_size(65, 64, 2) == 9
     assert stage.chunk_size(10_000, 64, 2) == 64
+    assert stage.chunk_size(7, 2, 2) == 2  # never above the task size asked for
 
 
 def test_parse_in_fetch_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

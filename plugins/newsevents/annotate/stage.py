@@ -573,12 +573,13 @@ def record_input(article: dict[str, Any]) -> tuple[str, _Pending]:
 def chunk_size(count: int, batch_size: int, workers: int) -> int:
     """Articles per parsing task when ``count`` articles are parsed at once: at most
     ``batch_size``, and for more than one task's worth, small enough that every one of
-    ``workers`` processes gets ``TASKS_PER_WORKER`` of them (never below one
-    ``PIPE_BATCH_SIZE`` minibatch), so no process waits long on another's last task."""
+    ``workers`` processes gets ``TASKS_PER_WORKER`` of them (not below one
+    ``PIPE_BATCH_SIZE`` minibatch unless ``batch_size`` is), so no process waits long
+    on another's last task."""
     if count <= batch_size:
         return batch_size
     even = -(-count // (max(1, workers) * TASKS_PER_WORKER))
-    return max(PIPE_BATCH_SIZE, min(batch_size, even))
+    return min(batch_size, max(PIPE_BATCH_SIZE, even))
 
 
 class ArticleParser:
